@@ -1,0 +1,38 @@
+// Configuration from environment variables; CLI flags of the same name override them.
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  demoProvince: string;
+  /** Share of the realistic demo population to generate (1 = full province). */
+  demoScale: number;
+  sharedDataDir: string;
+  logLevel: string;
+  /** Cookies marked Secure (set COOKIE_SECURE=true behind HTTPS). */
+  cookieSecure: boolean;
+  sessionHours: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+}
+
+export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const base: Config = {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR ?? './data',
+    demoProvince: env.DEMO_PROVINCE ?? '20',
+    demoScale: Number(env.DEMO_SCALE ?? 1),
+    sharedDataDir: env.SHARED_DATA_DIR ?? '../shared/data',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    cookieSecure: env.COOKIE_SECURE === 'true',
+    sessionHours: Number(env.SESSION_HOURS ?? 12),
+    loginMaxFailures: Number(env.LOGIN_MAX_FAILURES ?? 5),
+    loginLockMinutes: Number(env.LOGIN_LOCK_MINUTES ?? 15),
+  };
+  const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  if (!Number.isInteger(merged.port) || merged.port < 0 || merged.port > 65535) throw new Error(`invalid PORT ${merged.port}`);
+  if (!(merged.demoScale > 0 && merged.demoScale <= 1)) throw new Error(`DEMO_SCALE must be in (0, 1], got ${merged.demoScale}`);
+  return merged;
+}

@@ -1,0 +1,53 @@
+// The demo province: real units and boundaries from the shared data, a deterministic synthetic
+// population (seeded), and one user per role. Later areas add their activity after the population.
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../db/index.ts';
+import { importAdminUnits, importBoundaries } from '../modules/units/service.ts';
+import { refreshUnitStats } from '../modules/units/store.ts';
+import { createDemoUsers, type DemoLogin } from './users.ts';
+import { generatePopulation } from './population.ts';
+
+export interface DemoOptions {
+  provinceCode: string;
+  /** Share of the realistic population (1 = full province; tests use ~0.002). */
+  scale: number;
+  sharedDataDir: string;
+  seed?: number;
+  onProgress?: (step: string, done: number, total: number) => void;
+}
+
+export interface DemoResult {
+  provinceCode: string;
+  provinceName: string;
+  people: number;
+  households: number;
+  logins: DemoLogin[];
+  boundaryMismatches: { unknownBoundaries: { unitCode: string; name: string | null }[]; unitsWithoutBoundary: { code: string; name: string }[] };
+}
+
+export const ADMIN_UNITS_FILE = 'admin-units/dvhcvn-2025-03-01.json';
+
+export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult> {
+  const progress = opts.onProgress ?? (() => {});
+  progress('units', 0, 1);
+  const units = await importAdminUnits(db, JSON.parse(readFileSync(join(opts.sharedDataDir, ADMIN_UNITS_FILE), 'utf8')), opts.provinceCode);
+  const geoFile = join(opts.sharedDataDir, 'geo', `${opts.provinceCode}.json`);
+  let mismatches: DemoResult['boundaryMismatches'] = { unknownBoundaries: [], unitsWithoutBoundary: [] };
+  if (existsSync(geoFile)) {
+    const b = await importBoundaries(db, JSON.parse(readFileSync(geoFile, 'utf8')), opts.provinceCode, `geo/${opts.provinceCode}.json`);
+    mismatches = { unknownBoundaries: b.unknownBoundaries, unitsWithoutBoundary: b.unitsWithoutBoundary };
+  }
+  progress('units', 1, 1);
+  const pop = await generatePopulation(db, { provinceCode: opts.provinceCode, scale: opts.scale, seed: opts.seed ?? 2021, onProgress: progress });
+  progress('statistics', 0, 1);
+  await refreshUnitStats(db, opts.provinceCode);
+  progress('statistics', 1, 1);
+  const logins = await db.tx((q) => createDemoUsers(q, opts.provinceCode));
+  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, logins, boundaryMismatches: mismatches };
+}
+
+export async function hasProvince(db: Db): Promise<boolean> {
+  const r = await db.query('SELECT 1 FROM province LIMIT 1');
+  return r.rows.length > 0;
+}

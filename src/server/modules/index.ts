@@ -1,0 +1,10 @@
+// Every area's HTTP module, registered under /api. Add one line per area.
+import type { FastifyPluginAsync } from 'fastify';
+import auth from './auth/routes.ts';
+import units from './units/routes.ts';
+import people from './people/routes.ts';
+import policies from './policies/routes.ts';
+import auditLog from './audit/routes.ts';
+import users from './users/routes.ts';
+
+export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users];
