@@ -15,7 +15,10 @@ export interface TestContext {
   db: Db;
   demo: DemoResult;
   config: Config;
+  /** A signed-in client, one session per user for the whole context (logins are rate-limited). */
   as(username: string): Promise<Client>;
+  /** A new session of its own. */
+  signInFresh(username: string): Promise<Client>;
   anonymous(): Client;
   close(): Promise<void>;
 }
@@ -58,12 +61,17 @@ export async function createTestContext(kind: DbKind, opts: { scale?: number; pr
   const app = await buildApp({ db, config, webDir: '/nonexistent' });
   await app.ready();
   const password = (u: string) => demo.logins.find((l) => l.username === u)!.password;
+  const sessions = new Map<string, Promise<Client>>();
   return {
     app,
     db,
     demo,
     config,
-    as: (username) => signIn(app, username, password(username)),
+    as(username) {
+      if (!sessions.has(username)) sessions.set(username, signIn(app, username, password(username)));
+      return sessions.get(username)!;
+    },
+    signInFresh: (username) => signIn(app, username, password(username)),
     anonymous: () => makeClient(app),
     async close() {
       await app.close();

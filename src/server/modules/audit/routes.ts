@@ -5,7 +5,7 @@ const routes: FastifyPluginAsync = async (app) => {
   app.get(
     '/audit',
     {
-      preHandler: app.requirePermission('audit.read'),
+      onRequest: app.requirePermission('audit.read'),
       schema: {
         tags: ['audit'],
         summary: 'Search the audit log of the province (newest first)',

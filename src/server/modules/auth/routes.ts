@@ -25,7 +25,15 @@ const routes: FastifyPluginAsync = async (app) => {
   app.post(
     '/auth/login',
     {
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      // Per address and username: officers of one commune office share one public address.
+      config: {
+        rateLimit: {
+          max: 10,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          keyGenerator: (req: { ip: string; body?: unknown }) => `${req.ip}|${String((req.body as { username?: string })?.username ?? '').toLowerCase()}`,
+        },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Sign in; sets the session cookie and returns the CSRF token',

@@ -26,7 +26,7 @@ const routes: FastifyPluginAsync = async (app) => {
   app.get(
     '/people',
     {
-      preHandler: app.requirePermission('people.search'),
+      onRequest: app.requirePermission('people.search'),
       schema: {
         tags: ['people'],
         summary: 'Search people by name (with or without diacritics), CCCD or phone',
@@ -50,7 +50,7 @@ const routes: FastifyPluginAsync = async (app) => {
   app.get(
     '/people/:id',
     {
-      preHandler: app.requirePermission('people.read'),
+      onRequest: app.requirePermission('people.read'),
       schema: {
         tags: ['people'],
         summary: "A person's record with their household",
@@ -74,7 +74,7 @@ const routes: FastifyPluginAsync = async (app) => {
   app.get(
     '/households/:id',
     {
-      preHandler: app.requirePermission('people.read'),
+      onRequest: app.requirePermission('people.read'),
       schema: { tags: ['people'], summary: 'A household and its members', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 60 }) }) },
     },
     async (req) => {

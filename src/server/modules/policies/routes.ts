@@ -21,7 +21,7 @@ const routes: FastifyPluginAsync = async (app) => {
   app.get(
     '/policies',
     {
-      preHandler: app.requirePermission('policies.read'),
+      onRequest: app.requirePermission('policies.read'),
       schema: { tags: ['policies'], summary: 'Every policy with its versions and the one in force on a date', querystring: Type.Object({ date: Type.Optional(DateString) }) },
     },
     async (req) => {
@@ -37,7 +37,7 @@ const routes: FastifyPluginAsync = async (app) => {
   app.post(
     '/policies/:key/versions',
     {
-      preHandler: app.requirePermission('policies.manage'),
+      onRequest: app.requirePermission('policies.manage'),
       schema: {
         tags: ['policies'],
         summary: 'Add a dated version of a policy; the previous open version ends where it starts',

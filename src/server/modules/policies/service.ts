@@ -3,6 +3,7 @@ import { Value } from 'typebox/value';
 import type { Queryable } from '../../db/index.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import { POLICY_DEFINITIONS, policyDefinition } from '../../../domain/policies/defaults.ts';
+import { parseCalendarDate } from '../../../domain/people/normalize.ts';
 import { planNewVersion, versionOn, type PolicyVersion } from '../../../domain/policies/registry.ts';
 
 const COLS = `key, version, effective_from AS "effectiveFrom", effective_to AS "effectiveTo", value, source, note`;
@@ -44,6 +45,7 @@ export async function addVersion(
 ): Promise<PolicyVersion> {
   const def = policyDefinition(key);
   if (!def) throw notFound();
+  if (parseCalendarDate(input.effectiveFrom) !== input.effectiveFrom) throw badRequest([{ field: 'effectiveFrom', code: 'invalid_date' }]);
   if (!Value.Check(def.schema, input.value)) {
     const fields = [...Value.Errors(def.schema, input.value)].slice(0, 20).map((e) => ({
       field: 'value' + (e.instancePath || '').replace(/\//g, '.'),

@@ -29,7 +29,7 @@ const UnitSchema = Type.Object({
 const Code = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
 
 const routes: FastifyPluginAsync = async (app) => {
-  const read = { preHandler: app.requirePermission('units.read') };
+  const read = { onRequest: app.requirePermission('units.read') };
 
   app.get('/units/root', { ...read, schema: { tags: ['units'], summary: "The root of the caller's jurisdiction", response: { 200: UnitSchema } } }, async (req) => {
     const u = await store.getUnitByPath(app.db, req.user!.provinceCode, req.user!.unitPath);
@@ -103,7 +103,7 @@ const routes: FastifyPluginAsync = async (app) => {
   app.post(
     '/units/:code/children',
     {
-      preHandler: app.requirePermission('units.manage'),
+      onRequest: app.requirePermission('units.manage'),
       schema: {
         tags: ['units'],
         summary: 'Add a village or residential group under a commune',

@@ -9,6 +9,10 @@ export interface Scope {
   path: string;
 }
 
+const collator = new Intl.Collator('vi');
+/** Vietnamese alphabetical order (the database collation may be C). */
+export const byVietnameseName = (a: { name: string }, b: { name: string }) => collator.compare(a.name, b.name);
+
 export interface UnitRow {
   code: string;
   parentCode: string | null;
@@ -58,11 +62,10 @@ export async function children(q: Queryable, scope: Scope, code: string): Promis
        (SELECT count(*)::int FROM admin_unit c WHERE c.province_code = u.province_code AND c.parent_code = u.code) AS "childCount",
        EXISTS (SELECT 1 FROM admin_boundary b WHERE b.province_code = u.province_code AND b.unit_code = u.code) AS "hasBoundary"
      FROM admin_unit u
-     WHERE u.province_code = $1 AND u.parent_code = $2 AND u.path LIKE $3 || '%'
-     ORDER BY u.name`,
+     WHERE u.province_code = $1 AND u.parent_code = $2 AND u.path LIKE $3 || '%'`,
     [scope.provinceCode, code, scope.path],
   );
-  return r.rows;
+  return r.rows.sort(byVietnameseName);
 }
 
 export async function childBoundaries(q: Queryable, scope: Scope, code: string) {

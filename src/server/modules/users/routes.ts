@@ -5,7 +5,7 @@ import { ROLES } from '../../../domain/access/roles.ts';
 import { createUser, listUsers } from './service.ts';
 
 const routes: FastifyPluginAsync = async (app) => {
-  const manage = { preHandler: app.requirePermission('users.manage') };
+  const manage = { onRequest: app.requirePermission('users.manage') };
   app.get('/users', { ...manage, schema: { tags: ['users'], summary: 'Users within the caller’s jurisdiction' } }, async (req) =>
     listUsers(app.db, req.user!.provinceCode, req.user!.unitPath),
   );
