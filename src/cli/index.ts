@@ -39,10 +39,17 @@ function formatLogins(r: Pick<DemoResult, 'logins'>) {
   return r.logins.map((l) => `  ${l.username.padEnd(10)} ${l.password}   ${l.role} — ${l.unitName}`).join('\n');
 }
 
-async function runDemo(config: Config, db: Awaited<ReturnType<typeof openAndMigrate>>) {
+async function runDemo(config: Config, db: Awaited<ReturnType<typeof openAndMigrate>>, files: { adminUnits?: string; boundaries?: string } = {}) {
   const t0 = Date.now();
   const progress = bar();
-  const r = await createDemo(db, { provinceCode: config.demoProvince, scale: config.demoScale, sharedDataDir: config.sharedDataDir, onProgress: progress.update });
+  const r = await createDemo(db, {
+    provinceCode: config.demoProvince,
+    scale: config.demoScale,
+    sharedDataDir: config.sharedDataDir,
+    adminUnitsFile: files.adminUnits,
+    boundariesFile: files.boundaries,
+    onProgress: progress.update,
+  });
   progress.stop();
   console.log(`Demo ${r.provinceName}: ${r.people.toLocaleString('vi-VN')} người, ${r.households.toLocaleString('vi-VN')} hộ, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const m = r.boundaryMismatches;
@@ -66,12 +73,14 @@ common(program.command('start'))
   .addOption(new Option('--host <host>').env('HOST'))
   .addOption(new Option('--province <code>', 'demo province GSO code (20 Lạng Sơn, 38 Thanh Hóa)').env('DEMO_PROVINCE'))
   .addOption(new Option('--scale <share>', 'share of the realistic demo population, 0–1').env('DEMO_SCALE'))
+  .option('--admin-units <file>', 'GSO units file for the demo (default: shared data)')
+  .option('--boundaries <file>', 'boundaries file for the demo (default: shared data geo/<code>.json)')
   .action(async (opts) => {
     const config = configFrom(opts);
     ensureWebBuilt();
     const db = await openAndMigrate(config);
     let logins: string | null = null;
-    if (!(await hasProvince(db))) logins = await runDemo(config, db);
+    if (!(await hasProvince(db))) logins = await runDemo(config, db, { adminUnits: opts.adminUnits, boundaries: opts.boundaries });
     else if (existsSync(loginsFile(config))) logins = readFileSync(loginsFile(config), 'utf8').trimEnd();
     await startServer(config, db);
     const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
@@ -101,13 +110,15 @@ common(program.command('demo'))
   .description('create the demo province in an empty database')
   .addOption(new Option('--province <code>').env('DEMO_PROVINCE'))
   .addOption(new Option('--scale <share>').env('DEMO_SCALE'))
+  .option('--admin-units <file>', 'GSO units file (default: shared data)')
+  .option('--boundaries <file>', 'boundaries file (default: shared data geo/<code>.json)')
   .action(async (opts) => {
     const config = configFrom(opts);
     const db = await openAndMigrate(config);
     if (await hasProvince(db)) {
       console.error('database already has a province; use an empty database for the demo');
       process.exitCode = 1;
-    } else console.log(await runDemo(config, db));
+    } else console.log(await runDemo(config, db, { adminUnits: opts.adminUnits, boundaries: opts.boundaries }));
     await db.close();
   });
 

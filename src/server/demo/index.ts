@@ -13,6 +13,10 @@ export interface DemoOptions {
   /** Share of the realistic population (1 = full province; tests use ~0.002). */
   scale: number;
   sharedDataDir: string;
+  /** Override the GSO units file (default <sharedDataDir>/admin-units/dvhcvn-2025-03-01.json). */
+  adminUnitsFile?: string;
+  /** Override the boundaries file (default <sharedDataDir>/geo/<code>.json). */
+  boundariesFile?: string;
   seed?: number;
   onProgress?: (step: string, done: number, total: number) => void;
 }
@@ -31,8 +35,8 @@ export const ADMIN_UNITS_FILE = 'admin-units/dvhcvn-2025-03-01.json';
 export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult> {
   const progress = opts.onProgress ?? (() => {});
   progress('units', 0, 1);
-  const units = await importAdminUnits(db, JSON.parse(readFileSync(join(opts.sharedDataDir, ADMIN_UNITS_FILE), 'utf8')), opts.provinceCode);
-  const geoFile = join(opts.sharedDataDir, 'geo', `${opts.provinceCode}.json`);
+  const units = await importAdminUnits(db, JSON.parse(readFileSync(opts.adminUnitsFile ?? join(opts.sharedDataDir, ADMIN_UNITS_FILE), 'utf8')), opts.provinceCode);
+  const geoFile = opts.boundariesFile ?? join(opts.sharedDataDir, 'geo', `${opts.provinceCode}.json`);
   let mismatches: DemoResult['boundaryMismatches'] = { unknownBoundaries: [], unitsWithoutBoundary: [] };
   if (existsSync(geoFile)) {
     const b = await importBoundaries(db, JSON.parse(readFileSync(geoFile, 'utf8')), opts.provinceCode, `geo/${opts.provinceCode}.json`);
