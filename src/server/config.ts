@@ -11,6 +11,8 @@ export interface Config {
   logLevel: string;
   /** Cookies marked Secure (set COOKIE_SECURE=true behind HTTPS). */
   cookieSecure: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy: true, a hop count, or addresses (TRUST_PROXY). */
+  trustProxy: boolean | number | string;
   sessionHours: number;
   loginMaxFailures: number;
   loginLockMinutes: number;
@@ -27,6 +29,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     sharedDataDir: env.SHARED_DATA_DIR ?? '../shared/data',
     logLevel: env.LOG_LEVEL ?? 'info',
     cookieSecure: env.COOKIE_SECURE === 'true',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     sessionHours: Number(env.SESSION_HOURS ?? 12),
     loginMaxFailures: Number(env.LOGIN_MAX_FAILURES ?? 5),
     loginLockMinutes: Number(env.LOGIN_LOCK_MINUTES ?? 15),
@@ -35,4 +38,11 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   if (!Number.isInteger(merged.port) || merged.port < 0 || merged.port > 65535) throw new Error(`invalid PORT ${merged.port}`);
   if (!(merged.demoScale > 0 && merged.demoScale <= 1)) throw new Error(`DEMO_SCALE must be in (0, 1], got ${merged.demoScale}`);
   return merged;
+}
+
+function parseTrustProxy(v: string | undefined): boolean | number | string {
+  if (!v || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
 }

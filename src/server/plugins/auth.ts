@@ -63,10 +63,11 @@ export default fp(async function auth(app: FastifyInstance) {
   app.decorateRequest('user', null);
 
   app.addHook('onRequest', async (req: FastifyRequest) => {
+    const path = req.url.split('?')[0];
+    if (!path.startsWith('/api/')) return; // static files and probes need no session
     const token = req.cookies?.[SESSION_COOKIE];
     if (token && token.length < 200) req.user = await loadSession(app.db, token);
-    const path = req.url.split('?')[0];
-    if (UNSAFE.has(req.method) && path.startsWith('/api/') && !CSRF_EXEMPT.has(path) && req.user) {
+    if (UNSAFE.has(req.method) && !CSRF_EXEMPT.has(path) && req.user) {
       const header = req.headers['x-csrf-token'];
       if (typeof header !== 'string' || !sameToken(header, req.user.csrfToken)) throw new AppError(403, 'csrf');
     }

@@ -9,6 +9,9 @@ CREATE TABLE province (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- Paths and search keys are ASCII and COLLATE "C": byte order makes LIKE 'prefix%' and ORDER BY
+-- use one plain btree index.
+
 -- Administrative units of any depth: province → district → commune → village, or province → commune.
 -- path is the chain of codes from the root with a trailing slash ('20/178/05971/'): a jurisdiction
 -- is every unit whose path starts with the jurisdiction's path.
@@ -19,8 +22,8 @@ CREATE TABLE admin_unit (
   level text NOT NULL CHECK (level IN ('province', 'district', 'commune', 'village')),
   type text,
   name text NOT NULL,
-  name_search text NOT NULL,
-  path text NOT NULL,
+  name_search text COLLATE "C" NOT NULL,
+  path text COLLATE "C" NOT NULL,
   depth int NOT NULL,
   -- Registry statistics, refreshed after imports (units/store.ts refreshUnitStats).
   population int NOT NULL DEFAULT 0,
@@ -33,7 +36,7 @@ CREATE TABLE admin_unit (
   PRIMARY KEY (province_code, code)
 );
 CREATE INDEX admin_unit_parent ON admin_unit (province_code, parent_code);
-CREATE INDEX admin_unit_path ON admin_unit (province_code, path text_pattern_ops);
+CREATE INDEX admin_unit_path ON admin_unit (province_code, path);
 
 CREATE TABLE admin_boundary (
   province_code text NOT NULL,
@@ -50,12 +53,12 @@ CREATE TABLE household (
   household_id text NOT NULL,
   commune_code text NOT NULL,
   village_code text,
-  unit_path text NOT NULL,
+  unit_path text COLLATE "C" NOT NULL,
   address text,
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (province_code, household_id)
 );
-CREATE INDEX household_unit ON household (province_code, unit_path text_pattern_ops);
+CREATE INDEX household_unit ON household (province_code, unit_path);
 
 -- natural_key makes imports idempotent: the CCCD when there is one, otherwise household + name + birth date.
 CREATE TABLE person (
@@ -64,13 +67,13 @@ CREATE TABLE person (
   natural_key text NOT NULL,
   cccd text CHECK (cccd IS NULL OR cccd ~ '^[0-9]{12}$'),
   full_name text NOT NULL,
-  name_search text NOT NULL,
+  name_search text COLLATE "C" NOT NULL,
   birth_date date,
   sex char(1) CHECK (sex IN ('M', 'F')),
   phone text CHECK (phone IS NULL OR phone ~ '^\+84[0-9]{9,10}$'),
   commune_code text NOT NULL,
   village_code text,
-  unit_path text NOT NULL,
+  unit_path text COLLATE "C" NOT NULL,
   household_id text,
   address text,
   import_job_id bigint,
@@ -82,8 +85,8 @@ CREATE TABLE person (
 CREATE UNIQUE INDEX person_cccd ON person (province_code, cccd) WHERE cccd IS NOT NULL;
 CREATE INDEX person_phone ON person (province_code, phone) WHERE phone IS NOT NULL;
 CREATE INDEX person_household ON person (province_code, household_id);
-CREATE INDEX person_unit ON person (province_code, unit_path text_pattern_ops);
-CREATE INDEX person_name_prefix ON person (province_code, name_search text_pattern_ops);
+CREATE INDEX person_unit ON person (province_code, unit_path, name_search);
+CREATE INDEX person_name_prefix ON person (province_code, name_search);
 CREATE INDEX person_name_trgm ON person USING gin (name_search gin_trgm_ops);
 
 CREATE TABLE app_user (

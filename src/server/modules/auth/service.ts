@@ -49,6 +49,7 @@ export async function login(
   const csrfToken = newToken();
   await db.tx(async (q) => {
     await q.query('UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE province_code = $1 AND id = $2', [u.province_code, u.id]);
+    await q.query('DELETE FROM user_session WHERE province_code = $1 AND user_id = $2 AND expires_at < now()', [u.province_code, u.id]);
     await q.query(
       `INSERT INTO user_session (token_hash, province_code, user_id, expires_at, csrf_token, ip, user_agent)
        VALUES ($1, $2, $3, now() + make_interval(hours => $4), $5, $6, $7)`,
