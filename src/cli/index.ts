@@ -9,6 +9,7 @@ import { createDemo, hasProvince, type DemoResult } from '../server/demo/index.t
 import { importAdminUnits, importBoundaries } from '../server/modules/units/service.ts';
 import { createUser } from '../server/modules/users/service.ts';
 import { registerDataCommands } from './data.ts';
+import { registerBackupCommands } from './backup.ts';
 import { bar } from './progress.ts';
 
 const program = new Command('chongdich').description('Chống dịch — provincial epidemic command platform');
@@ -160,6 +161,7 @@ common(program.command('user').command('create'))
   });
 
 registerDataCommands(program, imp, common, configFrom);
+registerBackupCommands(program, common, configFrom);
 
 program.parseAsync(process.argv).catch((e) => {
   console.error(e instanceof Error ? e.message : e);

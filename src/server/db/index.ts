@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 export interface QueryResult<T> {
   rows: T[];
@@ -15,6 +15,10 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
   /** COPY <table>(<columns>) FROM csv text (no header). Runs inside the caller's transaction when given one. */
   copyFromCsv(table: string, columns: string[], csv: string): Promise<void>;
+  /** COPY <table>(<columns>) TO csv (no header), as bytes. Streams on PostgreSQL; on PGlite goes out in
+   *  in-memory blobs of about 32 MiB of table each. Runs inside the caller's transaction when given one;
+   *  in a REPEATABLE READ transaction all of it comes from one snapshot. */
+  copyToCsv(table: string, columns: string[]): AsyncIterable<Uint8Array>;
   /** Runs a script of several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -45,6 +49,10 @@ function copySql(table: string, columns: string[], source: string) {
   return `COPY ${table} (${columns.join(', ')}) FROM ${source} WITH (FORMAT csv)`;
 }
 
+function copyToSql(table: string, columns: string[], target: string) {
+  return `COPY ${table} (${columns.join(', ')}) TO ${target} WITH (FORMAT csv)`;
+}
+
 async function openPostgres(url: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DB_POOL_SIZE ?? 10) });
   pool.on('error', () => {}); // idle client errors surface on the next query
@@ -60,6 +68,30 @@ async function openPostgres(url: string): Promise<Db> {
         await pipeline(Readable.from([csv]), stream);
       } finally {
         if (c !== client) (c as pg.PoolClient).release();
+      }
+    },
+    async *copyToCsv(table, columns) {
+      const c = 'release' in client ? client : await (client as pg.Pool).connect();
+      const stream = c.query(copyTo(copyToSql(table, columns, 'STDOUT')));
+      let state: 'reading' | 'done' | 'failed' = 'reading';
+      try {
+        for await (const chunk of stream.iterator({ destroyOnReturn: false })) yield chunk as Buffer;
+        state = 'done';
+      } catch (e) {
+        state = 'failed';
+        throw e;
+      } finally {
+        // A consumer that stops early leaves the connection mid-COPY: a pooled connection is discarded,
+        // the caller's transaction connection is read to the end of the COPY so it stays usable.
+        if (state === 'reading') stream.on('error', () => {}); // a discarded connection ends the COPY with an error
+        if (state === 'reading' && c === client) {
+          try {
+            for await (const _ of stream) void _;
+          } catch {
+            /* the caller's transaction reports the failure */
+          }
+        }
+        if (c !== client) (c as pg.PoolClient).release(state === 'reading');
       }
     },
     async exec(sql) {
@@ -88,6 +120,9 @@ async function openPostgres(url: string): Promise<Db> {
   };
 }
 
+/** Heap pages per COPY when PGlite writes a table out: 4096 × 8 KiB = 32 MiB of table at a time. */
+const PGLITE_COPY_PAGES = 4096;
+
 async function openPglite(dataDir: string | undefined): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
@@ -105,6 +140,20 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
     },
     async copyFromCsv(table, columns, csv) {
       await q.query(copySql(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
+    },
+    async *copyToCsv(table, columns) {
+      // PGlite copies into an in-memory blob, so a large table goes out in ranges of heap pages
+      // (a TID range scan each); the last range is open-ended.
+      const size = await q.query<{ pages: number }>(`SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::int)::int AS pages`, [table]);
+      const pages = size.rows[0].pages;
+      for (let from = 0; from === 0 || from < pages; from += PGLITE_COPY_PAGES) {
+        const to = from + PGLITE_COPY_PAGES < pages ? ` AND ctid < '(${from + PGLITE_COPY_PAGES},0)'::tid` : '';
+        const range = `(SELECT ${columns.join(', ')} FROM ${table} WHERE ctid >= '(${from},0)'::tid${to})`;
+        const r = await q.query(`COPY ${range} TO '/dev/blob' WITH (FORMAT csv)`);
+        if (!r.blob) continue; // no blob when no rows were copied
+        const reader = r.blob.stream().getReader();
+        for (let part = await reader.read(); !part.done; part = await reader.read()) yield part.value;
+      }
     },
     async exec(sql) {
       await q.exec(sql);
