@@ -160,6 +160,16 @@ common(program.command('user').command('create'))
     await db.close();
   });
 
+program
+  .command('openapi')
+  .description('write the OpenAPI document (default docs/openapi.json)')
+  .option('--out <file>', 'output file', 'docs/openapi.json')
+  .action(async (opts) => {
+    const { openApiDocument } = await import('../server/openapi.ts');
+    writeFileSync(opts.out, JSON.stringify(await openApiDocument(), null, 2) + '\n');
+    console.log(`OpenAPI written to ${opts.out}`);
+  });
+
 registerDataCommands(program, imp, common, configFrom);
 registerBackupCommands(program, common, configFrom);
 
