@@ -1,0 +1,391 @@
+// One row of a population-registry file (CSV or Excel): header mapping, validation and
+// normalisation into a person record, or the list of what is wrong with it. Pure: the import
+// service reads the file, loads the units and writes the database.
+import { normalizeName, normalizePhone, parseCalendarDate, parseSex, searchKey, validateCccd, type Sex } from './normalize.ts';
+
+export const PERSON_COLUMNS = ['cccd', 'full_name', 'birth_date', 'sex', 'phone', 'commune_code', 'village', 'household_id', 'address'] as const;
+export type PersonColumn = (typeof PERSON_COLUMNS)[number];
+
+/** A file without one of these columns is refused as a whole. */
+export const REQUIRED_COLUMNS: readonly PersonColumn[] = ['cccd', 'full_name', 'birth_date', 'sex', 'commune_code', 'household_id'];
+
+/** Header names people use, compared as search keys (lower case, no diacritics, punctuation as spaces). */
+const HEADER_ALIASES: Record<PersonColumn, string[]> = {
+  cccd: ['cccd', 'so cccd', 'cccd cmnd', 'cmnd cccd', 'so cmnd cccd', 'so can cuoc', 'so can cuoc cong dan', 'can cuoc cong dan', 'so dinh danh', 'so dinh danh ca nhan', 'ma dinh danh', 'citizen id', 'id number', 'national id'],
+  full_name: ['ho va ten', 'ho ten', 'ten', 'full name', 'fullname', 'name'],
+  birth_date: ['ngay sinh', 'ngay thang nam sinh', 'birth date', 'birthdate', 'date of birth', 'dob'],
+  sex: ['gioi tinh', 'gioi', 'sex', 'gender'],
+  phone: ['so dien thoai', 'dien thoai', 'sdt', 'so dt', 'phone', 'phone number', 'mobile'],
+  commune_code: ['ma xa', 'ma xa phuong', 'ma xa phuong thi tran', 'ma don vi hanh chinh', 'commune code', 'commune', 'ma dvhc'],
+  village: ['thon', 'ma thon', 'thon xom', 'thon ban', 'thon to dan pho', 'to dan pho', 'thon to', 'village', 'village code'],
+  household_id: ['ma ho', 'ma ho gia dinh', 'ma so ho', 'so ho khau', 'household id', 'household', 'household code'],
+  address: ['dia chi', 'dia chi thuong tru', 'dia chi cu tru', 'noi o hien tai', 'address'],
+};
+
+const ALIAS_TO_COLUMN = new Map<string, PersonColumn>(PERSON_COLUMNS.flatMap((c) => HEADER_ALIASES[c].map((a) => [a, c] as const)));
+
+/** Column index of each known column in the file, -1 when the file does not have it. */
+export type HeaderMap = Record<PersonColumn, number>;
+
+export type HeaderResult = { ok: true; map: HeaderMap } | { ok: false; missing: PersonColumn[]; duplicated: PersonColumn[] };
+
+/** Maps a header row to the known columns; unknown headers are ignored (e.g. a "STT" column). */
+export function mapHeaders(headers: readonly unknown[]): HeaderResult {
+  const map = Object.fromEntries(PERSON_COLUMNS.map((c) => [c, -1])) as HeaderMap;
+  const duplicated = new Set<PersonColumn>();
+  headers.forEach((h, i) => {
+    const column = ALIAS_TO_COLUMN.get(searchKey(String(h ?? '')));
+    if (!column) return;
+    if (map[column] >= 0) duplicated.add(column);
+    else map[column] = i;
+  });
+  const missing = REQUIRED_COLUMNS.filter((c) => map[c] < 0);
+  if (missing.length || duplicated.size) return { ok: false, missing, duplicated: [...duplicated] };
+  return { ok: true, map };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units the rows refer to
+
+export interface ImportUnit {
+  code: string;
+  level: string;
+  name: string;
+  type: string | null;
+  path: string;
+}
+
+interface Place {
+  code: string;
+  path: string;
+}
+
+interface CommuneEntry extends Place {
+  villagesByCode: Map<string, Place>;
+  /** By name search key; null when two villages of the commune share the name. */
+  villagesByName: Map<string, Place | null>;
+}
+
+export interface UnitIndex {
+  communes: Map<string, CommuneEntry>;
+}
+
+/** Numeric codes lose their leading zeros in spreadsheets: '05971' and '5971' are the same commune. */
+function codeKey(code: string): string {
+  return /^\d+$/.test(code) ? code.replace(/^0+(?=\d)/, '') : code;
+}
+
+/**
+ * The communes an importer may write to (those inside the jurisdiction path) with their villages.
+ * A commune outside the jurisdiction is simply absent, so rows naming it read as an unknown commune.
+ */
+export function buildUnitIndex(units: readonly ImportUnit[], jurisdictionPath: string): UnitIndex {
+  const communes = new Map<string, CommuneEntry>();
+  const byPath = new Map<string, CommuneEntry>();
+  for (const u of units) {
+    if (u.level !== 'commune' || !u.path.startsWith(jurisdictionPath)) continue;
+    const entry: CommuneEntry = { code: u.code, path: u.path, villagesByCode: new Map(), villagesByName: new Map() };
+    communes.set(codeKey(u.code), entry);
+    byPath.set(u.path, entry);
+  }
+  for (const u of units) {
+    if (u.level !== 'village') continue;
+    const commune = communeOfPath(byPath, u.path);
+    if (!commune) continue;
+    const place = { code: u.code, path: u.path };
+    commune.villagesByCode.set(u.code, place);
+    const names = new Set([searchKey(u.name), u.type ? searchKey(`${u.type} ${u.name}`) : '']);
+    for (const n of names) {
+      if (!n) continue;
+      const prev = commune.villagesByName.get(n);
+      commune.villagesByName.set(n, prev === undefined || prev?.code === u.code ? place : null);
+    }
+  }
+  return { communes };
+}
+
+/** The commune whose path is a prefix of the given path ('20/178/05971/T1/' → '20/178/05971/'). */
+function communeOfPath(byPath: Map<string, CommuneEntry>, path: string): CommuneEntry | undefined {
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+    const c = byPath.get(path.slice(0, i + 1));
+    if (c) return c;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One row
+
+/** A cell as read from the file: text from CSV; text, number or date from Excel. */
+export type RawValue = string | number | Date | null | undefined;
+
+export interface PersonRecord {
+  naturalKey: string;
+  cccd: string | null;
+  fullName: string;
+  nameSearch: string;
+  birthDate: string;
+  sex: Sex;
+  phone: string | null;
+  communeCode: string;
+  villageCode: string | null;
+  unitPath: string;
+  householdId: string | null;
+  address: string | null;
+}
+
+export type IssueCode =
+  | 'cccd.format'
+  | 'cccd.province'
+  | 'cccd.century_sex'
+  | 'cccd.birth_year'
+  | 'cccd.conflict'
+  | 'full_name.required'
+  | 'full_name.invalid'
+  | 'full_name.too_long'
+  | 'birth_date.required'
+  | 'birth_date.invalid'
+  | 'birth_date.future'
+  | 'sex.required'
+  | 'sex.invalid'
+  | 'phone.invalid'
+  | 'commune.required'
+  | 'commune.unknown'
+  | 'village.unknown'
+  | 'village.ambiguous'
+  | 'household_id.required'
+  | 'household_id.too_long'
+  | 'household.outside_jurisdiction'
+  | 'person.outside_jurisdiction'
+  | 'address.too_long'
+  | 'duplicate_in_file';
+
+export interface RowIssue {
+  column: PersonColumn;
+  code: IssueCode;
+  /** For duplicate_in_file: the row where the same person first appears. */
+  firstRow?: number;
+}
+
+export type RowResult = { ok: true; person: PersonRecord } | { ok: false; issues: RowIssue[] };
+
+export interface RowContext {
+  units: UnitIndex;
+  /** Today as YYYY-MM-DD: a birth date after it is impossible. */
+  today: string;
+}
+
+const MAX_NAME = 150;
+const MAX_HOUSEHOLD_ID = 60;
+const MAX_ADDRESS = 500;
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+
+function isoOfDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Text of a cell. Excel drops leading zeros of numeric cells; the caller restores them per column. */
+function text(v: RawValue): string {
+  if (v == null) return '';
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : isoOfDate(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? (Number.isInteger(v) ? v.toFixed(0) : String(v)) : '';
+  return v.trim();
+}
+
+/** A birth date from text (ISO or DD/MM/YYYY), an Excel date cell, or an Excel serial day number. */
+export function birthDateOf(v: RawValue): string | null {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : isoOfDate(v);
+  const s = text(v);
+  if (/^\d{5}(\.0+)?$/.test(s)) {
+    // A date cell read without its format: days since 1899-12-30 (10000 = 1927, 99999 = 2173).
+    return isoOfDate(new Date(EXCEL_EPOCH_MS + Math.trunc(Number(s)) * 86_400_000));
+  }
+  return parseCalendarDate(s);
+}
+
+function cccdText(v: RawValue): string {
+  // An 11-digit number from an Excel number cell is a CCCD whose leading 0 was dropped.
+  if (typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 1e12) return v.toFixed(0).padStart(12, '0');
+  return text(v);
+}
+
+function phoneText(v: RawValue): string {
+  // 912345678 in an Excel number cell was 0912345678.
+  if (typeof v === 'number' && Number.isInteger(v) && v > 0) return '0' + v.toFixed(0);
+  return text(v);
+}
+
+const get = (values: readonly RawValue[], map: HeaderMap, c: PersonColumn): RawValue => (map[c] >= 0 ? values[map[c]] : undefined);
+
+/** True when every cell of the row is empty (blank lines are skipped, not reported). */
+export function isBlankRow(values: readonly RawValue[]): boolean {
+  for (const v of values) if (text(v) !== '') return false;
+  return true;
+}
+
+export function validatePersonRow(values: readonly RawValue[], map: HeaderMap, ctx: RowContext): RowResult {
+  const issues: RowIssue[] = [];
+
+  const fullName = normalizeName(text(get(values, map, 'full_name')));
+  const nameSearch = searchKey(fullName);
+  if (!nameSearch) issues.push({ column: 'full_name', code: 'full_name.required' });
+  else if (/\d/.test(fullName)) issues.push({ column: 'full_name', code: 'full_name.invalid' });
+  else if (fullName.length > MAX_NAME) issues.push({ column: 'full_name', code: 'full_name.too_long' });
+
+  const birthRaw = get(values, map, 'birth_date');
+  let birthDate: string | null = null;
+  if (text(birthRaw) === '') issues.push({ column: 'birth_date', code: 'birth_date.required' });
+  else {
+    birthDate = birthDateOf(birthRaw);
+    if (!birthDate || birthDate < '1900-01-01') {
+      issues.push({ column: 'birth_date', code: 'birth_date.invalid' });
+      birthDate = null;
+    } else if (birthDate > ctx.today) {
+      issues.push({ column: 'birth_date', code: 'birth_date.future' });
+      birthDate = null;
+    }
+  }
+
+  const sexText = text(get(values, map, 'sex'));
+  const sex = sexText ? parseSex(sexText) : null;
+  if (!sexText) issues.push({ column: 'sex', code: 'sex.required' });
+  else if (!sex) issues.push({ column: 'sex', code: 'sex.invalid' });
+
+  let cccd: string | null = null;
+  const cccdRaw = cccdText(get(values, map, 'cccd'));
+  if (cccdRaw) {
+    const r = validateCccd(cccdRaw, { birthDate, sex });
+    if (r.ok) cccd = r.value;
+    else issues.push({ column: 'cccd', code: `cccd.${r.error}` });
+  }
+
+  let phone: string | null = null;
+  const phoneRaw = phoneText(get(values, map, 'phone'));
+  if (phoneRaw) {
+    phone = normalizePhone(phoneRaw);
+    if (!phone) issues.push({ column: 'phone', code: 'phone.invalid' });
+  }
+
+  let place: Place | null = null;
+  let communeCode = '';
+  let villageCode: string | null = null;
+  const communeRaw = text(get(values, map, 'commune_code'));
+  const commune = communeRaw ? ctx.units.communes.get(codeKey(communeRaw)) : undefined;
+  if (!communeRaw) issues.push({ column: 'commune_code', code: 'commune.required' });
+  else if (!commune) issues.push({ column: 'commune_code', code: 'commune.unknown' });
+  else {
+    communeCode = commune.code;
+    place = commune;
+    const villageRaw = text(get(values, map, 'village'));
+    if (villageRaw) {
+      const village = commune.villagesByCode.get(villageRaw) ?? commune.villagesByName.get(searchKey(villageRaw));
+      if (village === null) issues.push({ column: 'village', code: 'village.ambiguous' });
+      else if (!village) issues.push({ column: 'village', code: 'village.unknown' });
+      else {
+        villageCode = village.code;
+        place = village;
+      }
+    }
+  }
+
+  const householdId = text(get(values, map, 'household_id')) || null;
+  if (householdId && householdId.length > MAX_HOUSEHOLD_ID) issues.push({ column: 'household_id', code: 'household_id.too_long' });
+  else if (!householdId && !cccdRaw) issues.push({ column: 'household_id', code: 'household_id.required' });
+
+  const address = normalizeName(text(get(values, map, 'address'))) || null;
+  if (address && address.length > MAX_ADDRESS) issues.push({ column: 'address', code: 'address.too_long' });
+
+  if (issues.length) return { ok: false, issues };
+  return {
+    ok: true,
+    person: {
+      naturalKey: naturalKeyOf(cccd, householdId, nameSearch, birthDate!),
+      cccd,
+      fullName,
+      nameSearch,
+      birthDate: birthDate!,
+      sex: sex!,
+      phone,
+      communeCode,
+      villageCode,
+      unitPath: place!.path,
+      householdId,
+      address,
+    },
+  };
+}
+
+/** What makes a re-import update instead of duplicate: the CCCD, or for people without one (children), household + name + birth date. */
+export function naturalKeyOf(cccd: string | null, householdId: string | null, nameSearch: string, birthDate: string): string {
+  return cccd ?? `h:${householdId ?? ''}|${nameSearch}|${birthDate}`;
+}
+
+/** Remembers each person's first row so later rows of the same person are reported as duplicates. */
+export class DuplicateTracker {
+  private readonly firstRows = new Map<string, number>();
+
+  /** The issue for a repeated person, or null the first time the person is seen. */
+  check(person: Pick<PersonRecord, 'naturalKey' | 'cccd'>, rowNumber: number): RowIssue | null {
+    const first = this.firstRows.get(person.naturalKey);
+    if (first === undefined) {
+      this.firstRows.set(person.naturalKey, rowNumber);
+      return null;
+    }
+    return { column: person.cccd ? 'cccd' : 'full_name', code: 'duplicate_in_file', firstRow: first };
+  }
+
+  get size() {
+    return this.firstRows.size;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages for the error file (Vietnamese first)
+
+const COLUMN_LABELS: Record<PersonColumn, { vi: string; en: string }> = {
+  cccd: { vi: 'Số CCCD', en: 'CCCD' },
+  full_name: { vi: 'Họ và tên', en: 'Full name' },
+  birth_date: { vi: 'Ngày sinh', en: 'Birth date' },
+  sex: { vi: 'Giới tính', en: 'Sex' },
+  phone: { vi: 'Số điện thoại', en: 'Phone' },
+  commune_code: { vi: 'Mã xã', en: 'Commune code' },
+  village: { vi: 'Thôn', en: 'Village' },
+  household_id: { vi: 'Mã hộ', en: 'Household ID' },
+  address: { vi: 'Địa chỉ', en: 'Address' },
+};
+
+const ISSUE_MESSAGES: Record<IssueCode, { vi: string; en: string }> = {
+  'cccd.format': { vi: 'Số CCCD phải gồm đúng 12 chữ số', en: 'A CCCD has exactly 12 digits' },
+  'cccd.province': { vi: 'Ba số đầu của CCCD không phải mã tỉnh hợp lệ', en: 'The first three digits are not a province code' },
+  'cccd.century_sex': { vi: 'Số thứ tư của CCCD không khớp giới tính hoặc thế kỷ sinh', en: 'The fourth digit does not match sex or century of birth' },
+  'cccd.birth_year': { vi: 'Số thứ 5–6 của CCCD không khớp năm sinh', en: 'Digits 5–6 do not match the birth year' },
+  'cccd.conflict': { vi: 'Số CCCD đã được dùng cho một người khác trong sổ dân', en: 'This CCCD already belongs to another person in the registry' },
+  'full_name.required': { vi: 'Thiếu họ và tên', en: 'Full name is missing' },
+  'full_name.invalid': { vi: 'Họ và tên không được chứa chữ số', en: 'A name cannot contain digits' },
+  'full_name.too_long': { vi: `Họ và tên dài quá ${MAX_NAME} ký tự`, en: `Name longer than ${MAX_NAME} characters` },
+  'birth_date.required': { vi: 'Thiếu ngày sinh', en: 'Birth date is missing' },
+  'birth_date.invalid': { vi: 'Ngày sinh không hợp lệ (dùng dd/mm/yyyy hoặc yyyy-mm-dd, từ năm 1900)', en: 'Invalid birth date (use dd/mm/yyyy or yyyy-mm-dd, from 1900)' },
+  'birth_date.future': { vi: 'Ngày sinh ở tương lai', en: 'Birth date is in the future' },
+  'sex.required': { vi: 'Thiếu giới tính', en: 'Sex is missing' },
+  'sex.invalid': { vi: 'Giới tính phải là Nam hoặc Nữ', en: 'Sex must be male (Nam) or female (Nữ)' },
+  'phone.invalid': { vi: 'Số điện thoại không phải số Việt Nam hợp lệ', en: 'Not a valid Vietnamese phone number' },
+  'commune.required': { vi: 'Thiếu mã xã', en: 'Commune code is missing' },
+  'commune.unknown': { vi: 'Mã xã không có trong địa bàn quản lý', en: 'Commune code is not in your jurisdiction' },
+  'village.unknown': { vi: 'Không tìm thấy thôn này trong xã', en: 'No such village in this commune' },
+  'village.ambiguous': { vi: 'Xã có nhiều thôn trùng tên này, hãy dùng mã thôn', en: 'Several villages of the commune have this name; use the village code' },
+  'household_id.required': { vi: 'Người không có CCCD phải có mã hộ', en: 'A person without a CCCD needs a household ID' },
+  'household_id.too_long': { vi: `Mã hộ dài quá ${MAX_HOUSEHOLD_ID} ký tự`, en: `Household ID longer than ${MAX_HOUSEHOLD_ID} characters` },
+  'household.outside_jurisdiction': { vi: 'Hộ này đã đăng ký ở đơn vị ngoài địa bàn quản lý', en: 'This household is registered outside your jurisdiction' },
+  'person.outside_jurisdiction': { vi: 'Người này đã có trong sổ dân ở đơn vị ngoài địa bàn quản lý', en: 'This person is registered outside your jurisdiction' },
+  'address.too_long': { vi: `Địa chỉ dài quá ${MAX_ADDRESS} ký tự`, en: `Address longer than ${MAX_ADDRESS} characters` },
+  duplicate_in_file: { vi: 'Trùng người với dòng', en: 'Same person as row' },
+};
+
+export function issueMessage(issue: RowIssue, lang: 'vi' | 'en' = 'vi'): string {
+  const m = ISSUE_MESSAGES[issue.code][lang];
+  return issue.firstRow != null ? `${m} ${issue.firstRow}` : m;
+}
+
+export function columnLabel(column: PersonColumn, lang: 'vi' | 'en' = 'vi'): string {
+  return COLUMN_LABELS[column][lang];
+}
