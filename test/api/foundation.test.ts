@@ -197,6 +197,8 @@ for (const kind of DB_KINDS) {
         expect(marked.json().items.map((p: { id: number }) => p.id)).toContain(people.an);
         const partial = await admin.get('/api/people?q=van%20an');
         expect(partial.json().items.map((p: { id: number }) => p.id)).toContain(people.an);
+        const familyGiven = await admin.get('/api/people?q=tran%20binh');
+        expect(familyGiven.json().items.map((p: { id: number }) => p.id)).toContain(people.binh);
         const cccd = await admin.get('/api/people?q=020%20085%20000%20001');
         expect(cccd.json()).toMatchObject({ kind: 'cccd', items: [{ id: people.an }] });
         const phone = await admin.get('/api/people?q=0912.000.001');

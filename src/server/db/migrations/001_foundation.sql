@@ -68,6 +68,8 @@ CREATE TABLE person (
   cccd text CHECK (cccd IS NULL OR cccd ~ '^[0-9]{12}$'),
   full_name text NOT NULL,
   name_search text COLLATE "C" NOT NULL,
+  -- Family name + given name ('nguyen thi huyen' → 'nguyen huyen'): how people are often asked for.
+  name_short text COLLATE "C" GENERATED ALWAYS AS (split_part(name_search, ' ', 1) || ' ' || substring(name_search FROM '[^ ]+$')) STORED,
   birth_date date,
   sex char(1) CHECK (sex IN ('M', 'F')),
   phone text CHECK (phone IS NULL OR phone ~ '^\+84[0-9]{9,10}$'),
@@ -86,7 +88,8 @@ CREATE UNIQUE INDEX person_cccd ON person (province_code, cccd) WHERE cccd IS NO
 CREATE INDEX person_phone ON person (province_code, phone) WHERE phone IS NOT NULL;
 CREATE INDEX person_household ON person (province_code, household_id);
 CREATE INDEX person_unit ON person (province_code, unit_path, name_search);
-CREATE INDEX person_name_prefix ON person (province_code, name_search);
+CREATE INDEX person_name_prefix ON person (province_code, name_search, id);
+CREATE INDEX person_name_short ON person (province_code, name_short, id);
 CREATE INDEX person_name_trgm ON person USING gin (name_search gin_trgm_ops);
 
 CREATE TABLE app_user (

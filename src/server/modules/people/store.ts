@@ -42,27 +42,54 @@ export async function searchByPhone(q: Queryable, scope: Scope, phone: string, l
 }
 
 /**
- * Name search on the diacritic-free key: names that start with the query first (ordered, from the
- * btree prefix index), then names that contain it (trigram index) to fill the page.
+ * Name search on the diacritic-free key, in three steps that each fill the rest of the page:
+ * names that start with the query (btree, in order), then family + given name ("nguyen huyen"
+ * finds Nguyễn Thị Huyền, btree on name_short), then names that contain the query (trigram index).
  */
 export async function searchByName(q: Queryable, scope: Scope, key: string, limit: number, communeCode?: string) {
   const unitFilter = communeCode ? `AND p.commune_code = $5` : '';
   const extra = communeCode ? [communeCode] : [];
-  const prefix = await q.query<PersonRow>(
-    `SELECT ${COLS} FROM person p ${JOINS}
-      WHERE p.province_code = $1 AND p.name_search LIKE $2 || '%' AND p.unit_path LIKE $3 || '%' ${unitFilter}
-      ORDER BY p.name_search, p.id LIMIT $4`,
-    [scope.provinceCode, key, scope.path, limit, ...extra],
+  const found: PersonRow[] = [];
+  const seen = new Set<number>();
+  const take = (rows: PersonRow[]) => {
+    for (const r of rows) if (!seen.has(r.id) && found.length < limit) (seen.add(r.id), found.push(r));
+  };
+  take(
+    (
+      await q.query<PersonRow>(
+        `SELECT ${COLS} FROM person p ${JOINS}
+          WHERE p.province_code = $1 AND p.name_search LIKE $2 || '%' AND p.unit_path LIKE $3 || '%' ${unitFilter}
+          ORDER BY p.name_search, p.id LIMIT $4`,
+        [scope.provinceCode, key, scope.path, limit, ...extra],
+      )
+    ).rows,
   );
-  if (prefix.rows.length >= limit || key.length < 3) return prefix.rows;
-  const contains = await q.query<PersonRow>(
-    `SELECT ${COLS} FROM person p ${JOINS}
-      WHERE p.province_code = $1 AND p.name_search LIKE '%' || $2 || '%' AND p.name_search NOT LIKE $2 || '%'
-        AND p.unit_path LIKE $3 || '%' ${unitFilter}
-      LIMIT $4`,
-    [scope.provinceCode, key, scope.path, limit - prefix.rows.length, ...extra],
-  );
-  return [...prefix.rows, ...contains.rows];
+  const words = key.split(' ');
+  if (found.length < limit && words.length === 2) {
+    take(
+      (
+        await q.query<PersonRow>(
+          `SELECT ${COLS} FROM person p ${JOINS}
+            WHERE p.province_code = $1 AND p.name_short LIKE $2 || '%' AND p.unit_path LIKE $3 || '%' ${unitFilter}
+            ORDER BY p.name_short, p.id LIMIT $4`,
+          [scope.provinceCode, key, scope.path, limit, ...extra],
+        )
+      ).rows,
+    );
+  }
+  if (found.length < limit && key.length >= 3) {
+    take(
+      (
+        await q.query<PersonRow>(
+          `SELECT ${COLS} FROM person p ${JOINS}
+            WHERE p.province_code = $1 AND p.name_search LIKE '%' || $2 || '%' AND p.unit_path LIKE $3 || '%' ${unitFilter}
+            LIMIT $4`,
+          [scope.provinceCode, key, scope.path, limit + found.length, ...extra],
+        )
+      ).rows,
+    );
+  }
+  return found;
 }
 
 export async function getPerson(q: Queryable, scope: Scope, id: number): Promise<PersonRow | null> {
