@@ -197,6 +197,12 @@ for (const kind of DB_KINDS) {
         expect(marked.json().items.map((p: { id: number }) => p.id)).toContain(people.an);
         const partial = await admin.get('/api/people?q=van%20an');
         expect(partial.json().items.map((p: { id: number }) => p.id)).toContain(people.an);
+        const given = await admin.get('/api/people?q=binh');
+        expect(given.json().items.map((p: { id: number }) => p.id)).toContain(people.binh);
+        const middleGiven = await admin.get('/api/people?q=thi%20binh');
+        expect(middleGiven.json().items.map((p: { id: number }) => p.id)).toContain(people.binh);
+        const fragment = await admin.get('/api/people?q=guyen%20van%20a');
+        expect(fragment.json().items.map((p: { id: number }) => p.id)).toContain(people.an);
         const familyGiven = await admin.get('/api/people?q=tran%20binh');
         expect(familyGiven.json().items.map((p: { id: number }) => p.id)).toContain(people.binh);
         const cccd = await admin.get('/api/people?q=020%20085%20000%20001');

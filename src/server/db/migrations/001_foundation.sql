@@ -69,7 +69,12 @@ CREATE TABLE person (
   full_name text NOT NULL,
   name_search text COLLATE "C" NOT NULL,
   -- Family name + given name ('nguyen thi huyen' → 'nguyen huyen'): how people are often asked for.
-  name_short text COLLATE "C" GENERATED ALWAYS AS (split_part(name_search, ' ', 1) || ' ' || substring(name_search FROM '[^ ]+$')) STORED,
+  name_short text COLLATE "C" GENERATED ALWAYS AS (split_part(name_search, ' ', 1) || ' ' || split_part(name_search, ' ', -1)) STORED,
+  -- Words in reverse order ('nguyen thi huyen' → 'huyen thi nguyen'): given name, or middle + given name, as a prefix.
+  name_rev text COLLATE "C" GENERATED ALWAYS AS (
+    split_part(name_search, ' ', -1) || coalesce(' ' || nullif(split_part(name_search, ' ', -2), ''), '')
+    || coalesce(' ' || nullif(split_part(name_search, ' ', -3), ''), '') || coalesce(' ' || nullif(split_part(name_search, ' ', -4), ''), '')
+    || coalesce(' ' || nullif(split_part(name_search, ' ', -5), ''), '')) STORED,
   birth_date date,
   sex char(1) CHECK (sex IN ('M', 'F')),
   phone text CHECK (phone IS NULL OR phone ~ '^\+84[0-9]{9,10}$'),
@@ -90,6 +95,7 @@ CREATE INDEX person_household ON person (province_code, household_id);
 CREATE INDEX person_unit ON person (province_code, unit_path, name_search);
 CREATE INDEX person_name_prefix ON person (province_code, name_search, id);
 CREATE INDEX person_name_short ON person (province_code, name_short, id);
+CREATE INDEX person_name_rev ON person (province_code, name_rev, id);
 CREATE INDEX person_name_trgm ON person USING gin (name_search gin_trgm_ops);
 
 CREATE TABLE app_user (

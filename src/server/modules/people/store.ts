@@ -42,9 +42,11 @@ export async function searchByPhone(q: Queryable, scope: Scope, phone: string, l
 }
 
 /**
- * Name search on the diacritic-free key, in three steps that each fill the rest of the page:
- * names that start with the query (btree, in order), then family + given name ("nguyen huyen"
- * finds Nguyễn Thị Huyền, btree on name_short), then names that contain the query (trigram index).
+ * Name search on the diacritic-free key, in steps that each fill the rest of the page, all on
+ * btree indexes: names that start with the query; family + given name ("nguyen huyen" finds
+ * Nguyễn Thị Huyền, name_short); given name or middle + given name ("huyen", "thi huyen", on the
+ * reversed words name_rev). Only when none of these finds anyone, names that contain the query
+ * anywhere (trigram index, slower for common fragments).
  */
 export async function searchByName(q: Queryable, scope: Scope, key: string, limit: number, communeCode?: string) {
   const unitFilter = communeCode ? `AND p.commune_code = $5` : '';
@@ -77,7 +79,19 @@ export async function searchByName(q: Queryable, scope: Scope, key: string, limi
       ).rows,
     );
   }
-  if (found.length < limit && key.length >= 3) {
+  if (found.length < limit && words.length <= 3) {
+    take(
+      (
+        await q.query<PersonRow>(
+          `SELECT ${COLS} FROM person p ${JOINS}
+            WHERE p.province_code = $1 AND p.name_rev LIKE $2 || '%' AND p.unit_path LIKE $3 || '%' ${unitFilter}
+            ORDER BY p.name_rev, p.id LIMIT $4`,
+          [scope.provinceCode, [...words].reverse().join(' '), scope.path, limit, ...extra],
+        )
+      ).rows,
+    );
+  }
+  if (found.length === 0 && key.length >= 3) {
     take(
       (
         await q.query<PersonRow>(
