@@ -6,5 +6,6 @@ import people from './people/routes.ts';
 import policies from './policies/routes.ts';
 import auditLog from './audit/routes.ts';
 import users from './users/routes.ts';
+import imports from './imports/routes.ts';
 
-export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users];
+export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports];

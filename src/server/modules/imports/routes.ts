@@ -1,0 +1,191 @@
+// HTTP for registry imports: upload a file (the import then runs in the background), follow the
+// job, download the refused rows as CSV or Excel.
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { AppError, badRequest, notFound } from '../../errors.ts';
+import { audit } from '../../plugins/audit.ts';
+import { MAX_UPLOAD_BYTES } from '../../app.ts';
+import { checkPeopleFile, createPeopleJob, enqueueImport, runPeopleImport, type Importer } from './service.ts';
+import * as store from './store.ts';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+export const ImportJobSchema = Type.Object({
+  id: Type.Number(),
+  kind: Type.String(),
+  filename: Nullable(Type.String()),
+  status: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  totalRows: Type.Number(),
+  processedRows: Type.Number(),
+  insertedRows: Type.Number(),
+  updatedRows: Type.Number(),
+  unchangedRows: Type.Number(),
+  errorRows: Type.Number(),
+  message: Nullable(Type.String()),
+  startedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Nullable(Type.String({ format: 'date-time' })),
+});
+
+const JobId = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const EMPTY_ERRORS = 'Dòng,Cột,Mã lỗi,Lỗi\r\n';
+const UTF8_BOM = '\uFEFF';
+
+const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : d == null ? null : new Date(String(d)).toISOString());
+const present = (j: store.JobRow) => ({ ...j, startedAt: iso(j.startedAt)!, finishedAt: iso(j.finishedAt) });
+const jobScope = (req: FastifyRequest): store.JobScope => ({ provinceCode: req.user!.provinceCode, path: req.user!.unitPath });
+
+/** A file name safe to store and show: no directories, no control characters. */
+function cleanFilename(name: string | undefined): string {
+  const base = basename(String(name ?? '').replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return (base || 'upload').slice(0, 200);
+}
+
+async function errorsXlsx(csv: string): Promise<Buffer> {
+  const rows = parseCsv(csv, { relax_column_count: true }) as string[][];
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Lỗi', { views: [{ state: 'frozen', ySplit: 1 }] });
+  for (const r of rows) ws.addRow(r);
+  ws.getRow(1).font = { bold: true };
+  ws.getColumn(1).width = 8;
+  ws.getColumn(2).width = 18;
+  ws.getColumn(3).width = 24;
+  ws.getColumn(4).width = 50;
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+const routes: FastifyPluginAsync = async (app) => {
+  const canImport = { preHandler: app.requirePermission('people.import') };
+  const running = new Set<Promise<unknown>>();
+
+  // With the embedded database no other process can be running a job left 'running'.
+  if (app.db.kind === 'pglite') await store.failInterruptedJobs(app.db, 'Bị gián đoạn do máy chủ khởi động lại / interrupted by a restart');
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...running]);
+  });
+
+  app.post(
+    '/imports/people',
+    {
+      ...canImport,
+      schema: {
+        tags: ['imports'],
+        summary: 'Import the population registry from a CSV (UTF-8) or XLSX file',
+        description:
+          'multipart/form-data with one field `file`. Columns (Vietnamese or English headers): Số CCCD/cccd, Họ và tên/full_name, Ngày sinh/birth_date, ' +
+          'Giới tính/sex, Số điện thoại/phone, Mã xã/commune_code, Thôn/village, Mã hộ/household_id, Địa chỉ/address. ' +
+          `The file is checked (format, header) before answering 202; the rows are then imported in the background: poll GET /api/imports/{id}. Up to ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB.`,
+        consumes: ['multipart/form-data'],
+        response: { 202: Type.Object({ jobId: Type.Number() }) },
+      },
+    },
+    async (req, reply) => {
+      const user = req.user!;
+      if (!req.isMultipart()) throw new AppError(415, 'unsupported_media_type', [{ field: 'file', code: 'multipart_required' }]);
+      const part = await req.file();
+      if (!part) throw badRequest([{ field: 'file', code: 'required' }]);
+      if (part.fieldname !== 'file') {
+        part.file.resume();
+        throw badRequest([{ field: 'file', code: 'required' }]);
+      }
+      const filename = cleanFilename(part.filename);
+      const dir = await mkdtemp(join(tmpdir(), 'chongdich-import-'));
+      const cleanup = () => rm(dir, { recursive: true, force: true });
+      const path = join(dir, 'upload');
+      const hash = createHash('sha256');
+      let checked;
+      try {
+        const hashing = new Transform({
+          transform(chunk, _enc, cb) {
+            hash.update(chunk);
+            cb(null, chunk);
+          },
+        });
+        await pipeline(part.file, hashing, createWriteStream(path));
+        if (part.file.truncated) throw new AppError(413, 'payload_too_large');
+        checked = { ...(await checkPeopleFile(path)), filename };
+      } catch (e) {
+        await cleanup();
+        throw e;
+      }
+
+      const importer: Importer = { provinceCode: user.provinceCode, jurisdictionPath: user.unitPath, userId: user.id, via: 'web', req };
+      let jobId: number;
+      try {
+        jobId = await createPeopleJob(app.db, importer, filename, hash.digest('hex'));
+      } catch (e) {
+        await cleanup();
+        throw e;
+      }
+      const run = enqueueImport(() => runPeopleImport(app.db, importer, jobId, checked))
+        .catch((err) => req.log.error({ err, jobId }, 'people import crashed'))
+        .finally(() => cleanup());
+      running.add(run);
+      void run.finally(() => running.delete(run));
+      return reply.code(202).send({ jobId });
+    },
+  );
+
+  app.get(
+    '/imports',
+    {
+      ...canImport,
+      schema: { tags: ['imports'], summary: 'The 50 most recent import jobs in your jurisdiction', response: { 200: Type.Object({ items: Type.Array(ImportJobSchema) }) } },
+    },
+    async (req) => ({ items: (await store.listJobs(app.db, jobScope(req), 50)).map(present) }),
+  );
+
+  app.get(
+    '/imports/:id',
+    {
+      ...canImport,
+      schema: { tags: ['imports'], summary: 'An import job: status, progress and counts', params: JobId, response: { 200: ImportJobSchema } },
+    },
+    async (req) => {
+      const job = await store.getJob(app.db, jobScope(req), (req.params as { id: number }).id);
+      if (!job) throw notFound();
+      return present(job);
+    },
+  );
+
+  app.get(
+    '/imports/:id/errors.csv',
+    {
+      ...canImport,
+      schema: {
+        tags: ['imports'],
+        summary: 'The refused rows of an import, one line per row with its problems and original values (CSV, or Excel with ?format=xlsx)',
+        params: JobId,
+        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])) }),
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params as { id: number };
+      const format = (req.query as { format?: 'csv' | 'xlsx' }).format ?? 'csv';
+      const job = await store.getJobErrors(app.db, jobScope(req), id);
+      if (!job) throw notFound();
+      const csv = job.errorsCsv ?? EMPTY_ERRORS;
+      await audit(app.db, req, { action: 'export', entity: 'import_job', entityId: id, details: { errors: format } });
+      const name = `loi-nhap-du-lieu-${id}`;
+      if (format === 'xlsx') {
+        return reply
+          .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('Content-Disposition', `attachment; filename="${name}.xlsx"`)
+          .send(await errorsXlsx(csv));
+      }
+      // The BOM lets Excel read the Vietnamese text as UTF-8.
+      return reply
+        .header('Content-Type', 'text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="${name}.csv"`)
+        .send(UTF8_BOM + csv);
+    },
+  );
+};
+export default routes;

@@ -1,0 +1,330 @@
+// Importing the population registry: check the file, then stream it in chunks through validation
+// (domain/people/importRow.ts) into the person and household tables, keeping the job row current
+// so the web can show progress, and an error file that lists every refused row.
+import { createReadStream } from 'node:fs';
+import type { FastifyRequest } from 'fastify';
+import type { Db } from '../../db/index.ts';
+import { AppError } from '../../errors.ts';
+import { audit } from '../../plugins/audit.ts';
+import { refreshUnitStats } from '../units/store.ts';
+import {
+  DuplicateTracker,
+  buildUnitIndex,
+  columnLabel,
+  isBlankRow,
+  issueMessage,
+  mapHeaders,
+  validatePersonRow,
+  type HeaderMap,
+  type PersonRecord,
+  type RawValue,
+  type RowIssue,
+} from '../../../domain/people/importRow.ts';
+import { readHeader, readRows, sniffFile, type FileKind } from './parse.ts';
+import * as store from './store.ts';
+
+/** Who imports: the province and jurisdiction they write to, and who to audit. */
+export interface Importer {
+  provinceCode: string;
+  jurisdictionPath: string;
+  userId: number | null;
+  via: 'web' | 'cli';
+  /** The HTTP request that started the import (audit: user, IP); null from the CLI. */
+  req?: FastifyRequest | null;
+}
+
+export interface CheckedFile {
+  path: string;
+  kind: FileKind;
+  size: number;
+  headers: RawValue[];
+  /** The name the user gave the file (the stored upload has a temporary name). */
+  filename?: string;
+}
+
+export interface ImportSummary extends store.JobCounts {
+  jobId: number;
+  status: 'done' | 'failed';
+  householdsInserted: number;
+  errorsCsv: string | null;
+  message: string;
+}
+
+export interface ImportOptions {
+  /** Valid rows written per transaction. */
+  chunkSize?: number;
+  /** Error rows kept for the error file (all are counted). */
+  maxStoredErrors?: number;
+  today?: string;
+  onProgress?: (processed: number, total: number) => void;
+}
+
+const DEFAULT_CHUNK = 20_000;
+const MAX_STORED_ERRORS = 100_000;
+
+/** Today in Vietnam: a child born this morning is not born "in the future" in UTC. */
+export function todayInVietnam(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+const FILE_ERRORS = {
+  empty: () => new AppError(400, 'validation', [{ field: 'file', code: 'empty', message: 'Tệp rỗng / the file is empty' }]),
+  unsupported: () =>
+    new AppError(415, 'unsupported_media_type', [{ field: 'file', code: 'unsupported', message: 'Chỉ nhận tệp CSV (UTF-8) hoặc Excel .xlsx / only CSV (UTF-8) or .xlsx' }]),
+  encoding: () =>
+    new AppError(400, 'validation', [{ field: 'file', code: 'encoding', message: 'Tệp CSV phải mã hóa UTF-8 (Excel: "CSV UTF-8") / the CSV must be UTF-8' }]),
+  unreadable: () => new AppError(415, 'unsupported_media_type', [{ field: 'file', code: 'unreadable', message: 'Không đọc được tệp / the file cannot be read' }]),
+  noHeader: () => new AppError(400, 'validation', [{ field: 'file', code: 'no_header', message: 'Tệp không có dòng tiêu đề / no header row' }]),
+};
+
+/**
+ * Checks a stored upload before any job exists: CSV or XLSX, not empty, a header with every
+ * required column. Throws a 400/415 AppError listing what is wrong.
+ */
+export async function checkPeopleFile(path: string): Promise<CheckedFile> {
+  const s = await sniffFile(path);
+  if (!s.ok) throw FILE_ERRORS[s.reason]();
+  let header: Awaited<ReturnType<typeof readHeader>>;
+  try {
+    header = await readHeader(path, s.kind);
+  } catch {
+    throw FILE_ERRORS.unreadable();
+  }
+  if (!header) throw FILE_ERRORS.noHeader();
+  const m = mapHeaders(header.values);
+  if (!m.ok) {
+    throw new AppError(400, 'validation', [
+      ...m.missing.map((c) => ({ field: c, code: 'missing_column', message: `Thiếu cột "${columnLabel(c)}" / missing column "${columnLabel(c, 'en')}"` })),
+      ...m.duplicated.map((c) => ({ field: c, code: 'duplicate_column', message: `Cột "${columnLabel(c)}" xuất hiện hai lần / column given twice` })),
+    ]);
+  }
+  return { path, kind: s.kind, size: s.size, headers: header.values };
+}
+
+export async function createPeopleJob(db: Db, importer: Importer, filename: string, sha256: string | null): Promise<number> {
+  return store.createJob(db, { provinceCode: importer.provinceCode, kind: 'people', filename, sha256, createdBy: importer.userId });
+}
+
+// One import at a time per process: two imports of overlapping files would otherwise contend
+// for the same rows chunk by chunk.
+let queue: Promise<unknown> = Promise.resolve();
+export function enqueueImport<T>(fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(fn, fn);
+  queue = run.catch(() => {});
+  return run;
+}
+
+/** Lines in a CSV (an estimate of the rows, for progress before the end is reached). */
+async function countLines(path: string): Promise<number> {
+  let n = 0;
+  let last = 10;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) n++;
+    last = chunk[chunk.length - 1];
+  }
+  return last === 10 ? n : n + 1;
+}
+
+function csvField(s: string | null): string {
+  if (s === null) return '';
+  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+
+function stageLine(rowNumber: number, p: PersonRecord): string {
+  return (
+    rowNumber +
+    ',' + csvField(p.naturalKey) +
+    ',' + (p.cccd ?? '') +
+    ',' + csvField(p.fullName) +
+    ',' + csvField(p.nameSearch) +
+    ',' + p.birthDate +
+    ',' + p.sex +
+    ',' + (p.phone ?? '') +
+    ',' + csvField(p.communeCode) +
+    ',' + csvField(p.villageCode) +
+    ',' + csvField(p.unitPath) +
+    ',' + csvField(p.householdId) +
+    ',' + csvField(p.address) +
+    '\n'
+  );
+}
+
+function cellText(v: RawValue): string {
+  if (v == null) return '';
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
+  return String(v);
+}
+
+interface ErrorRow {
+  rowNumber: number;
+  issues: RowIssue[];
+  values: RawValue[];
+}
+
+/** The error file: one line per refused row, the problems first, then the row as it was (so it can be fixed and imported again). */
+export function errorsCsv(headers: RawValue[], rows: ErrorRow[]): string {
+  const line = (cells: string[]) => cells.map((c) => (/[",\r\n;]/.test(c) ? '"' + c.replace(/"/g, '""') + '"' : c)).join(',') + '\r\n';
+  let out = line(['Dòng', 'Cột', 'Mã lỗi', 'Lỗi', ...headers.map(cellText)]);
+  for (const r of rows) {
+    const values = headers.map((_, i) => cellText(r.values[i]));
+    out += line([
+      String(r.rowNumber),
+      [...new Set(r.issues.map((i) => columnLabel(i.column)))].join('; '),
+      r.issues.map((i) => i.code).join('; '),
+      r.issues.map((i) => issueMessage(i)).join('; '),
+      ...values,
+    ]);
+  }
+  return out;
+}
+
+function summaryMessage(c: store.JobCounts, truncated: boolean): string {
+  const n = (x: number) => x.toLocaleString('vi-VN');
+  let m = `Đã xử lý ${n(c.processedRows)} dòng: ${n(c.insertedRows)} thêm mới, ${n(c.updatedRows)} cập nhật, ${n(c.unchangedRows)} không đổi, ${n(c.errorRows)} lỗi`;
+  if (truncated) m += `; tệp lỗi chỉ gồm ${n(MAX_STORED_ERRORS)} dòng lỗi đầu tiên`;
+  return m;
+}
+
+/**
+ * Runs an import job to the end. Rows are validated in file order; valid rows are written in chunks,
+ * each in its own transaction together with the job's progress. On PostgreSQL the next chunk is
+ * parsed while the previous one is being written.
+ */
+export async function runPeopleImport(db: Db, importer: Importer, jobId: number, file: CheckedFile, opts: ImportOptions = {}): Promise<ImportSummary> {
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
+  const maxStored = opts.maxStoredErrors ?? MAX_STORED_ERRORS;
+  const { provinceCode, jurisdictionPath } = importer;
+  const counts: store.JobCounts = { totalRows: 0, processedRows: 0, insertedRows: 0, updatedRows: 0, unchangedRows: 0, errorRows: 0 };
+  let householdsInserted = 0;
+  const errors: ErrorRow[] = [];
+  const addError = (e: ErrorRow) => {
+    counts.errorRows++;
+    if (errors.length < maxStored) errors.push(e);
+  };
+
+  let pending: Promise<void> | null = null; // the chunk being written
+  try {
+    const root = await store.provinceRootPath(db, provinceCode);
+    if (!root) throw new Error(`province ${provinceCode} has no units`);
+    const units = buildUnitIndex(await store.loadImportUnits(db, provinceCode), jurisdictionPath);
+    const ctx = { units, today: opts.today ?? todayInVietnam() };
+    const header = mapHeaders(file.headers);
+    if (!header.ok) throw new Error('header changed since the file was checked');
+    const map: HeaderMap = header.map;
+
+    let lines = 0;
+    let bytes = 0;
+    if (file.kind === 'csv') lines = await countLines(file.path);
+    const estimateTotal = () => {
+      if (file.kind === 'csv') return Math.max(counts.processedRows, lines - 1);
+      return Math.max(counts.processedRows, bytes > 0 ? Math.round((counts.processedRows * file.size) / bytes) : 0);
+    };
+    counts.totalRows = estimateTotal();
+
+    const duplicates = new DuplicateTracker();
+    let seenHeader = false;
+    let csv = '';
+    let staged: { rowNumbers: number[]; values: RawValue[][] } = { rowNumbers: [], values: [] };
+    let rowsSinceFlush = 0;
+
+    const flush = async () => {
+      const chunk = { csv, staged, processed: counts.processedRows };
+      csv = '';
+      staged = { rowNumbers: [], values: [] };
+      rowsSinceFlush = 0;
+      if (pending) await pending;
+      pending = writeChunk(chunk);
+      pending.catch(() => {}); // handled where it is awaited; parsing goes on meanwhile
+      // PGlite runs in this thread: nothing to overlap with, and waiting keeps memory flat.
+      if (db.kind === 'pglite') await pending;
+    };
+
+    const writeChunk = async (chunk: { csv: string; staged: typeof staged; processed: number }) => {
+      const tw = performance.now();
+      await db.tx(async (q) => {
+        if (chunk.staged.rowNumbers.length) {
+          const r = await store.writePeopleChunk(q, {
+            provinceCode,
+            jobId,
+            jurisdictionPath,
+            wholeProvince: jurisdictionPath === root,
+            csv: chunk.csv,
+            staged: chunk.staged.rowNumbers.length,
+          });
+          counts.insertedRows += r.inserted;
+          counts.updatedRows += r.updated;
+          counts.unchangedRows += r.unchanged;
+          householdsInserted += r.householdsInserted;
+          if (r.rejected.length) {
+            const index = new Map(chunk.staged.rowNumbers.map((n, i) => [n, i]));
+            for (const x of r.rejected) addError({ rowNumber: x.rowNumber, issues: [{ column: x.column, code: x.code }], values: chunk.staged.values[index.get(x.rowNumber)!] });
+          }
+        }
+        counts.totalRows = estimateTotal();
+        await store.updateJobProgress(q, provinceCode, jobId, { ...counts, processedRows: chunk.processed });
+      });
+      store.PT.tx = (store.PT.tx ?? 0) + performance.now() - tw;
+      opts.onProgress?.(chunk.processed, counts.totalRows);
+    };
+
+    for await (const batch of readRows(file.path, file.kind, { onBytes: (b) => (bytes = b) })) {
+      const { values: rows, rowNumbers } = batch;
+      for (let i = 0; i < rows.length; i++) {
+        const values = rows[i];
+        if (isBlankRow(values)) continue;
+        if (!seenHeader) {
+          seenHeader = true; // checked by checkPeopleFile
+          continue;
+        }
+        counts.processedRows++;
+        rowsSinceFlush++;
+        const rowNumber = rowNumbers[i];
+        const r = validatePersonRow(values, map, ctx);
+        if (!r.ok) addError({ rowNumber, issues: r.issues, values });
+        else {
+          const dup = duplicates.check(r.person, rowNumber);
+          if (dup) addError({ rowNumber, issues: [dup], values });
+          else {
+            csv += stageLine(rowNumber, r.person);
+            staged.rowNumbers.push(rowNumber);
+            staged.values.push(values);
+          }
+        }
+        if (staged.rowNumbers.length >= chunkSize || rowsSinceFlush >= chunkSize) await flush();
+      }
+    }
+    await flush();
+    await pending;
+
+    counts.totalRows = counts.processedRows;
+    errors.sort((a, b) => a.rowNumber - b.rowNumber);
+    const errorText = counts.errorRows ? errorsCsv(file.headers, errors) : null;
+    const message = summaryMessage(counts, counts.errorRows > errors.length);
+    // Fresh statistics first: without them the planner picks a plan for the roll-up that
+    // rescans the registry once per unit (and PGlite has no autovacuum to gather them).
+    let tq = performance.now();
+    await db.exec('ANALYZE person, household, admin_unit');
+    store.PT.analyze = performance.now() - tq; tq = performance.now();
+    await db.tx(async (q) => {
+      await refreshUnitStats(q, provinceCode, ctx.today);
+      await store.finishJob(q, provinceCode, jobId, { status: 'done', counts, errorsCsv: errorText, message });
+      await audit(q, importer.req ?? null, {
+        action: 'import',
+        entity: 'person',
+        entityId: jobId,
+        details: { via: importer.via, file: file.filename ?? file.path.split('/').pop(), kind: file.kind, ...counts, householdsInserted },
+      }, { provinceCode, id: importer.userId });
+    });
+    store.PT.final = performance.now() - tq;
+    if (process.env.IMPORT_DEBUG) console.log(Object.fromEntries(Object.entries(store.PT).map(([k, v]) => [k, Math.round(v)])));
+    opts.onProgress?.(counts.processedRows, counts.totalRows);
+    return { jobId, status: 'done', ...counts, householdsInserted, errorsCsv: errorText, message };
+  } catch (e) {
+    await (pending as Promise<void> | null)?.catch(() => {}); // assigned inside flush()
+    const detail = e instanceof Error ? e.message : String(e);
+    const message = `Nhập dữ liệu thất bại sau ${counts.processedRows.toLocaleString('vi-VN')} dòng: ${detail}`;
+    await store.finishJob(db, provinceCode, jobId, { status: 'failed', counts, errorsCsv: errors.length ? errorsCsv(file.headers, errors) : null, message }).catch(() => {});
+    await audit(db, importer.req ?? null, { action: 'import', entity: 'person', entityId: jobId, outcome: 'failed', details: { via: importer.via, error: detail, ...counts } }, { provinceCode, id: importer.userId }).catch(() => {});
+    return { jobId, status: 'failed', ...counts, householdsInserted, errorsCsv: null, message };
+  }
+}

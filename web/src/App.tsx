@@ -1,0 +1,70 @@
+// Providers and routes. Pages other than the map are split into their own chunks.
+import { lazy, Suspense } from 'react';
+import { MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { theme } from './theme.ts';
+import { ApiError } from './lib/api.ts';
+import { AuthProvider, RequireAuth, RequirePermission, useMe } from './auth/auth.tsx';
+import { LoginPage } from './auth/LoginPage.tsx';
+import { Shell } from './shell/Shell.tsx';
+import { MapPage } from './units/MapPage.tsx';
+import { prefetchMapPage } from './units/queries.ts';
+import { PageLoader } from './common/PageLoader.tsx';
+import { NotFoundPage } from './common/NotFoundPage.tsx';
+
+const SearchPage = lazy(() => import('./people/SearchPage.tsx'));
+const PersonPage = lazy(() => import('./people/PersonPage.tsx'));
+const ImportPage = lazy(() => import('./imports/ImportPage.tsx'));
+const PoliciesPage = lazy(() => import('./policies/PoliciesPage.tsx'));
+const AuditPage = lazy(() => import('./audit/AuditPage.tsx'));
+const UsersPage = lazy(() => import('./users/UsersPage.tsx'));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+      // Client errors (not found, forbidden, bad input) do not get better by retrying.
+      retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+    },
+  },
+});
+
+prefetchMapPage(queryClient, window.location.pathname);
+
+function Home() {
+  const me = useMe();
+  return <Navigate to={`/units/${me.unitCode}`} replace />;
+}
+
+export function App() {
+  return (
+    <MantineProvider theme={theme}>
+      <Notifications position="top-right" />
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <AuthProvider>
+            <Suspense fallback={<PageLoader />}>
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route element={<RequireAuth><Shell /></RequireAuth>}>
+                  <Route index element={<Home />} />
+                  <Route path="units/:code" element={<MapPage />} />
+                  <Route path="people" element={<RequirePermission permission="people.search"><SearchPage /></RequirePermission>} />
+                  <Route path="people/:id" element={<RequirePermission permission="people.read"><PersonPage /></RequirePermission>} />
+                  <Route path="imports" element={<RequirePermission permission="people.import"><ImportPage /></RequirePermission>} />
+                  <Route path="policies" element={<RequirePermission permission="policies.read"><PoliciesPage /></RequirePermission>} />
+                  <Route path="audit" element={<RequirePermission permission="audit.read"><AuditPage /></RequirePermission>} />
+                  <Route path="users" element={<RequirePermission permission="users.manage"><UsersPage /></RequirePermission>} />
+                  <Route path="*" element={<NotFoundPage />} />
+                </Route>
+              </Routes>
+            </Suspense>
+          </AuthProvider>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,44 @@
+// Vietnamese by default; the English switch is remembered in localStorage and sent to the API
+// as Accept-Language so server messages match the page.
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import vi from './vi.json';
+import en from './en.json';
+
+export type Lang = 'vi' | 'en';
+export const LANGS: Lang[] = ['vi', 'en'];
+const STORAGE_KEY = 'chongdich.lang';
+
+function storedLang(): Lang {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY);
+    return v === 'en' ? 'en' : 'vi';
+  } catch {
+    return 'vi';
+  }
+}
+
+i18n.use(initReactI18next).init({
+  resources: { vi: { translation: vi }, en: { translation: en } },
+  lng: storedLang(),
+  fallbackLng: 'vi',
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+document.documentElement.lang = i18n.language;
+
+export function currentLang(): Lang {
+  return i18n.language === 'en' ? 'en' : 'vi';
+}
+
+export async function setLang(lang: Lang) {
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+  document.documentElement.lang = lang;
+  await i18n.changeLanguage(lang);
+}
+
+export default i18n;

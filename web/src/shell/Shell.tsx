@@ -1,0 +1,103 @@
+// The app shell: header with the language switch and the user, navigation that collapses on phones.
+import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton, ScrollArea } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconClipboardList, IconFileImport, IconLogout, IconMap2, IconScale, IconSearch, IconShieldCheck, IconUserCircle, IconUsers } from '@tabler/icons-react';
+import { useEffect, type ComponentType } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation } from 'react-router-dom';
+import { useAuth, useMe } from '../auth/auth.tsx';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+
+interface NavItem {
+  to: string;
+  label: string;
+  icon: ComponentType<{ size?: number }>;
+  permission: string;
+  match: (path: string) => boolean;
+}
+
+export function Shell() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { logout } = useAuth();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const location = useLocation();
+  useEffect(close, [location.pathname, close]);
+
+  const items: NavItem[] = [
+    { to: `/units/${me.unitCode}`, label: t('nav.map'), icon: IconMap2, permission: 'units.read', match: (p) => p === '/' || p.startsWith('/units') },
+    { to: '/people', label: t('nav.search'), icon: IconSearch, permission: 'people.search', match: (p) => p.startsWith('/people') },
+    { to: '/imports', label: t('nav.import'), icon: IconFileImport, permission: 'people.import', match: (p) => p.startsWith('/imports') },
+    { to: '/policies', label: t('nav.policies'), icon: IconScale, permission: 'policies.read', match: (p) => p.startsWith('/policies') },
+    { to: '/audit', label: t('nav.audit'), icon: IconClipboardList, permission: 'audit.read', match: (p) => p.startsWith('/audit') },
+    { to: '/users', label: t('nav.users'), icon: IconUsers, permission: 'users.manage', match: (p) => p.startsWith('/users') },
+  ];
+  const visible = items.filter((i) => me.permissions.includes(i.permission));
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding={{ base: 'sm', sm: 'md' }}>
+      <AppShell.Header>
+        <Group h="100%" px="sm" justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap="xs" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('app.menu')} />
+            <UnstyledButton component={Link} to="/" aria-label={t('app.name')}>
+              <Group gap={6} wrap="nowrap">
+                <IconShieldCheck size={26} color="var(--mantine-color-red-7)" aria-hidden />
+                <Text fw={700} size="lg">
+                  {t('app.name')}
+                </Text>
+              </Group>
+            </UnstyledButton>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <LanguageSwitch />
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <UnstyledButton aria-label={me.fullName} data-testid="user-menu">
+                  <Group gap={6} wrap="nowrap">
+                    <IconUserCircle size={26} aria-hidden />
+                    <div style={{ lineHeight: 1.1 }}>
+                      <Text size="sm" fw={600} visibleFrom="md">
+                        {me.fullName}
+                      </Text>
+                      <Text size="xs" c="dimmed" visibleFrom="md">
+                        {t(`roles.${me.role}`, { defaultValue: me.role })} · {me.unitName}
+                      </Text>
+                    </div>
+                  </Group>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>
+                  {me.fullName} ({me.username})
+                  <br />
+                  {t(`roles.${me.role}`, { defaultValue: me.role })} · {me.unitName}
+                </Menu.Label>
+                <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void logout()}>
+                  {t('app.logout')}
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="navigation">
+        <AppShell.Section grow component={ScrollArea}>
+          {visible.map((i) => (
+            <NavLink key={i.to} component={Link} to={i.to} label={i.label} leftSection={<i.icon size={20} />} active={i.match(location.pathname)} variant="filled" style={{ borderRadius: 8 }} mb={4} />
+          ))}
+        </AppShell.Section>
+        <AppShell.Section>
+          <Text size="xs" c="dimmed" px="xs" py={4}>
+            {me.fullName} ({me.username})
+            <br />
+            {me.unitName}
+          </Text>
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
