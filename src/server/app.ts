@@ -79,13 +79,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const webDir = opts.webDir ?? resolve('dist/web');
   if (existsSync(join(webDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
-    // Client-side routes fall back to the app shell; unknown API paths stay 404 JSON.
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(req.url.split('?')[0])) {
-        return reply.type('text/html').sendFile('index.html');
-      }
-      return reply.status(404).send({ error: { code: 'not_found', message: req.headers['accept-language']?.startsWith('en') ? 'Not found' : 'Không tìm thấy', fields: [] } });
-    });
+    // Client-side routes fall back to the app shell; unknown API paths and missing files stay 404 JSON.
+    app.get('/*', { schema: { hide: true } }, (req, reply) =>
+      req.url.startsWith('/api/') || /\.[a-z0-9]+$/i.test(req.url.split('?')[0]) ? reply.callNotFound() : reply.type('text/html').sendFile('index.html'),
+    );
   }
   return app;
 }

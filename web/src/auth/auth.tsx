@@ -3,7 +3,6 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from '../lib/api.ts';
-import { takeBoot } from '../lib/boot.ts';
 import type { Me } from '../lib/types.ts';
 import { PageLoader } from '../common/PageLoader.tsx';
 import { NotFoundPage } from '../common/NotFoundPage.tsx';
@@ -20,12 +19,6 @@ const AuthContext = createContext<AuthState | null>(null);
 const ME = ['auth', 'me'] as const;
 
 async function fetchMe(): Promise<Me | null> {
-  const early = takeBoot('/auth/me');
-  if (early) {
-    const a = await early;
-    if (a.status === 200) return a.body as Me;
-    if (a.status === 401) return null;
-  }
   try {
     return await api<Me>('/auth/me', { noRedirect: true });
   } catch (e) {

@@ -1,6 +1,5 @@
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { api } from '../lib/api.ts';
-import { viaBoot } from '../lib/boot.ts';
 import type { Unit, UnitDetail, UnitMap } from '../lib/types.ts';
 
 /** `quiet`: a 401 is not treated as an expired session (used for the prefetch before sign-in is known). */
@@ -18,16 +17,14 @@ export const useUnit = (code: string, enabled = true) => useQuery({ ...unitQuery
 export const useUnitMap = (code: string) => useQuery(mapQuery(code));
 
 /**
- * Opening the app on a map page: the unit and its geometry were requested by public/boot.js
- * while the app loaded; put those answers in the cache (or fetch again if they failed).
+ * Opening the app on a map page: start loading the unit and its geometry at once, alongside the
+ * session check, instead of after it. Without a session they answer 401 and are refetched after sign-in.
  */
 export function prefetchMapPage(qc: QueryClient, pathname: string) {
   const code = /^\/units\/([A-Za-z0-9-]{1,40})$/.exec(pathname)?.[1];
   if (!code) return;
-  const unit = unitQuery(code, true);
-  const map = mapQuery(code, true);
-  void qc.prefetchQuery({ ...unit, queryFn: () => viaBoot(`/units/${code}`, () => unit.queryFn({})) });
-  void qc.prefetchQuery({ ...map, queryFn: () => viaBoot(`/units/${code}/map`, () => map.queryFn({})) });
+  void qc.prefetchQuery(unitQuery(code, true));
+  void qc.prefetchQuery(mapQuery(code, true));
 }
 
 /** Units whose name matches (diacritics optional), within the caller's jurisdiction. */

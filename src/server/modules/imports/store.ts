@@ -137,7 +137,7 @@ const PERSON_FIELDS = ['cccd', 'full_name', 'name_search', 'birth_date', 'sex', 
 
 const UPSERT_PEOPLE = `WITH written AS (
   INSERT INTO person AS p (province_code, natural_key, ${PERSON_FIELDS.join(', ')}, import_job_id)
-  SELECT $1, natural_key, ${PERSON_FIELDS.join(', ')}, $2 FROM import_stage
+  SELECT $1, natural_key, ${PERSON_FIELDS.join(', ')}, $2 FROM import_stage ORDER BY natural_key
   ON CONFLICT (province_code, natural_key) DO UPDATE
      SET ${PERSON_FIELDS.map((f) => `${f} = EXCLUDED.${f}`).join(', ')}, import_job_id = EXCLUDED.import_job_id, updated_at = now()
    WHERE (${PERSON_FIELDS.map((f) => `p.${f}`).join(', ')}) IS DISTINCT FROM (${PERSON_FIELDS.map((f) => `EXCLUDED.${f}`).join(', ')})
