@@ -32,9 +32,13 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): P
 
 function stop(child: ChildProcess | undefined) {
   return new Promise<void>((res) => {
-    if (!child || child.exitCode !== null) return res();
+    if (!child || child.exitCode !== null || child.signalCode !== null) return res();
     child.on('exit', () => res());
-    process.kill(-child.pid!, 'SIGTERM');
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      res(); // the process group is already gone
+    }
   });
 }
 
