@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { searchKey } from '../../src/domain/people/normalize.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { dmy, launchBrowser, newContext, pointInside, screenshot, signIn, vn, type Browser, type Page } from './support.ts';
+import { dmy, launchBrowser, newContext, pointInside, retry, screenshot, signIn, vn, type Browser, type Page } from './support.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -179,14 +179,14 @@ describe('province administrator, in Vietnamese', () => {
     );
     await box.fill('nguyen');
     const communeBox = page.getByRole('combobox', { name: 'Xã, phường' });
-    await communeBox.fill(searchKey(communeName).replace(/^(xa|phuong|thi tran) /, ''));
     const option = page.getByRole('option', { name: communeName, exact: true });
-    await option.waitFor();
-    // The list follows the typing (debounced server search): pick once it has settled.
-    await page.waitForLoadState('networkidle');
-    await option.click();
+    // The option list follows the typing (debounced server search) and may re-render under the click.
+    await retry(async () => {
+      if (!(await option.isVisible())) await communeBox.fill(searchKey(communeName).replace(/^(xa|phuong|thi tran) /, ''));
+      await option.click({ timeout: 3000 });
+      await page.waitForURL((u) => u.searchParams.has('commune') && u.searchParams.get('q') === 'nguyen', { timeout: 3000 });
+    });
     await expect.poll(() => communeBox.inputValue()).toBe(communeName);
-    await page.waitForURL((u) => u.searchParams.has('commune') && u.searchParams.get('q') === 'nguyen');
     expect(inCommune).toBeGreaterThan(0);
     await expect.poll(async () => (await page.getByTestId('person-result').allTextContents()).every((row) => row.includes(communeName))).toBe(true);
     expect(await page.getByTestId('person-result').count()).toBeGreaterThan(0);
@@ -248,10 +248,13 @@ describe('administration pages', () => {
     await page.getByRole('navigation').getByText('Chính sách').click();
     await page.getByRole('heading', { name: 'Chính sách theo thời gian' }).waitFor();
     const item = page.getByTestId('policy-testing.pool_max_size');
-    await item.getByRole('button').first().click();
-    await item.getByRole('button', { name: 'Thêm phiên bản mới' }).click();
     const form = page.getByTestId('add-version-testing.pool_max_size');
-    await form.waitFor();
+    const addButton = item.getByRole('button', { name: 'Thêm phiên bản mới' });
+    await retry(async () => {
+      if (!(await addButton.isVisible())) await item.getByRole('button').first().click({ timeout: 3000 });
+      await addButton.click({ timeout: 3000 });
+      await form.waitFor({ timeout: 3000 });
+    });
     await form.getByLabel('Hiệu lực từ').fill('01/03/2030');
     await form.getByLabel('Giá trị (JSON)').fill('{"lowRisk": 100, "highRisk": 5}');
     await form.getByLabel('Văn bản nguồn').fill('Công văn thử nghiệm số 1/2030');

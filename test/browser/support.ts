@@ -81,3 +81,19 @@ export function overflowsHorizontally(page: Page): Promise<boolean> {
 export const vn = (n: number) => new Intl.NumberFormat('vi-VN').format(n);
 /** 'YYYY-MM-DD' → dd/mm/yyyy */
 export const dmy = (iso: string) => iso.slice(0, 10).split('-').reverse().join('/');
+
+/**
+ * Repeats a UI step until it succeeds: on a loaded 2-core machine a list can re-render between
+ * "visible" and "click" (debounced searches, accordion animations), detaching what was clicked.
+ */
+export async function retry(step: () => Promise<void>, timeoutMs = 45_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await step();
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
