@@ -5,7 +5,12 @@ import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DB_KINDS } from '../helpers/db.ts';
 import { createTestContext, type Client, type TestContext } from '../helpers/app.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cccdPrefix } from '../../src/domain/people/normalize.ts';
+import { checkPeopleFile, createPeopleJob, runPeopleImport, type Importer } from '../../src/server/modules/imports/service.ts';
+import { MAX_UPLOAD_BYTES } from '../../src/server/app.ts';
 
 const HEADER = 'Số CCCD,Họ và tên,Ngày sinh,Giới tính,Số điện thoại,Mã xã,Thôn,Mã hộ,Địa chỉ';
 
@@ -288,6 +293,57 @@ for (const kind of DB_KINDS) {
       expect((await huyen.get('/api/imports')).json().items.map((j: Job) => j.id)).toEqual([hh.id, moved.id, job.id]);
       // …but the province sees the district's.
       expect((await admin.get(`/api/imports/${job.id}`)).statusCode).toBe(200);
+    });
+
+    it('writes a file in many chunks (side by side on PostgreSQL) with the same result, and caps the stored errors', async () => {
+      const lines = [HEADER];
+      for (let i = 0; i < 40; i++) {
+        const hh = `HK-C${Math.floor(i / 4)}`; // households spread over chunk boundaries
+        lines.push(`${cccd(1960 + i, i % 2 ? 'F' : 'M', 100 + i)},Đinh Văn Chung,01/02/${1960 + i},${i % 2 ? 'Nữ' : 'Nam'},,${communeA.code},,${hh},Xóm ${i}`);
+        if (i % 10 === 9) lines.push(`${cccd(1960 + i, i % 2 ? 'F' : 'M', 100 + i)},Đinh Văn Chung,01/02/${1960 + i},${i % 2 ? 'Nữ' : 'Nam'},,${communeA.code},,${hh},`); // duplicate
+        if (i % 13 === 0) lines.push(`sai,Đinh Văn Chung,01/02/1990,Nam,,${communeA.code},,${hh},`);
+      }
+      const dir = mkdtempSync(join(tmpdir(), 'chongdich-import-test-'));
+      try {
+        const path = join(dir, 'chunks.csv');
+        writeFileSync(path, lines.join('\n'));
+        const importer: Importer = { provinceCode: '20', jurisdictionPath: '20/', userId: null, via: 'cli', req: null };
+        const checked = await checkPeopleFile(path);
+        const progress: number[] = [];
+        const run = async () =>
+          runPeopleImport(ctx.db, importer, await createPeopleJob(ctx.db, importer, 'chunks.csv', null), checked, {
+            chunkSize: 3,
+            maxStoredErrors: 5,
+            onProgress: (done) => progress.push(done),
+          });
+        const r = await run();
+        expect(r).toMatchObject({ status: 'done', processedRows: 48, insertedRows: 40, updatedRows: 0, unchangedRows: 0, errorRows: 8, householdsInserted: 10 });
+        expect(r.message).toContain('tệp lỗi chỉ gồm 5 dòng lỗi đầu tiên');
+        expect(r.errorsCsv!.trim().split('\r\n')).toHaveLength(6);
+        expect(progress.at(-1)).toBe(48);
+        expect(await count(`SELECT count(*)::int AS n FROM person WHERE household_id LIKE 'HK-C%'`)).toBe(40);
+        const job = (await admin.get(`/api/imports/${r.jobId}`)).json() as Job;
+        expect(job).toMatchObject({ status: 'done', totalRows: 48, processedRows: 48, insertedRows: 40, errorRows: 8 });
+        expect(await run()).toMatchObject({ insertedRows: 0, updatedRows: 0, unchangedRows: 40, errorRows: 8, householdsInserted: 0 });
+        const cli = (await ctx.db.query<{ username: string | null; details: { via: string } }>(
+          `SELECT username, details FROM audit_log WHERE action = 'import' AND entity_id = $1`,
+          [String(r.jobId)],
+        )).rows[0];
+        expect(cli).toMatchObject({ username: null, details: { via: 'cli' } });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    // One database is enough to see the upload limit (it is the same code path on both).
+    it.runIf(kind === DB_KINDS[0])('answers 413 to a file over the upload limit, writing nothing', async () => {
+      const jobs = await count(`SELECT count(*)::int AS n FROM import_job`);
+      const big = Buffer.alloc(MAX_UPLOAD_BYTES + 1024, 'a');
+      Buffer.from(HEADER + '\n').copy(big);
+      const res = await upload(admin, 'lon.csv', big);
+      expect(res.statusCode).toBe(413);
+      expect(res.json().error.code).toBe('payload_too_large');
+      expect(await count(`SELECT count(*)::int AS n FROM import_job`)).toBe(jobs);
     });
 
     it('needs the people.import permission and the CSRF token', async () => {

@@ -83,6 +83,14 @@ const routes: FastifyPluginAsync = async (app) => {
           'Giới tính/sex, Số điện thoại/phone, Mã xã/commune_code, Thôn/village, Mã hộ/household_id, Địa chỉ/address. ' +
           `The file is checked (format, header) before answering 202; the rows are then imported in the background: poll GET /api/imports/{id}. Up to ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB.`,
         consumes: ['multipart/form-data'],
+        // For the OpenAPI document: the multipart body is read by req.file(), so there is nothing to validate (null).
+        body: {
+          content: {
+            'multipart/form-data': {
+              schema: { type: ['object', 'null'], properties: { file: { type: 'string', format: 'binary', description: 'CSV (UTF-8) or .xlsx' } }, required: ['file'] },
+            },
+          },
+        },
         response: { 202: Type.Object({ jobId: Type.Number() }) },
       },
     },

@@ -178,10 +178,10 @@ export function errorsCsv(headers: RawValue[], rows: ErrorRow[]): string {
   return out;
 }
 
-function summaryMessage(c: store.JobCounts, truncated: boolean): string {
+function summaryMessage(c: store.JobCounts, storedErrors: number): string {
   const n = (x: number) => x.toLocaleString('vi-VN');
   let m = `Đã xử lý ${n(c.processedRows)} dòng: ${n(c.insertedRows)} thêm mới, ${n(c.updatedRows)} cập nhật, ${n(c.unchangedRows)} không đổi, ${n(c.errorRows)} lỗi`;
-  if (truncated) m += `; tệp lỗi chỉ gồm ${n(MAX_STORED_ERRORS)} dòng lỗi đầu tiên`;
+  if (storedErrors < c.errorRows) m += `; tệp lỗi chỉ gồm ${n(storedErrors)} dòng lỗi đầu tiên`;
   return m;
 }
 
@@ -202,7 +202,11 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
     if (errors.length < maxStored) errors.push(e);
   };
 
-  let pending: Promise<void> | null = null; // the chunk being written
+  // Chunks being written. PGlite runs in this thread, so there is nothing to overlap: one at a time.
+  // On PostgreSQL two chunks are written by two connections while the next one is parsed; chunks
+  // never share a person (duplicates are dropped first) and lock shared households in key order.
+  const writing = new Set<Promise<void>>();
+  const maxWriting = db.kind === 'pglite' ? 1 : 2;
   try {
     const root = await store.provinceRootPath(db, provinceCode);
     if (!root) throw new Error(`province ${provinceCode} has no units`);
@@ -232,15 +236,15 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
       csv = '';
       staged = { rowNumbers: [], values: [] };
       rowsSinceFlush = 0;
-      if (pending) await pending;
-      pending = writeChunk(chunk);
-      pending.catch(() => {}); // handled where it is awaited; parsing goes on meanwhile
-      // PGlite runs in this thread: nothing to overlap with, and waiting keeps memory flat.
-      if (db.kind === 'pglite') await pending;
+      while (writing.size >= maxWriting) await Promise.race(writing);
+      const write = writeChunk(chunk);
+      writing.add(write);
+      // A failed write stays in the set, so the next wait (or the final one) throws its error.
+      write.then(() => writing.delete(write), () => {});
+      if (maxWriting === 1) await write;
     };
 
     const writeChunk = async (chunk: { csv: string; staged: typeof staged; processed: number }) => {
-      const tw = performance.now();
       await db.tx(async (q) => {
         if (chunk.staged.rowNumbers.length) {
           const r = await store.writePeopleChunk(q, {
@@ -263,7 +267,6 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
         counts.totalRows = estimateTotal();
         await store.updateJobProgress(q, provinceCode, jobId, { ...counts, processedRows: chunk.processed });
       });
-      store.PT.tx = (store.PT.tx ?? 0) + performance.now() - tw;
       opts.onProgress?.(chunk.processed, counts.totalRows);
     };
 
@@ -290,21 +293,19 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
             staged.values.push(values);
           }
         }
-        if (staged.rowNumbers.length >= chunkSize || rowsSinceFlush >= chunkSize) await flush();
+        if (rowsSinceFlush >= chunkSize) await flush();
       }
     }
     await flush();
-    await pending;
+    await Promise.all(writing);
 
     counts.totalRows = counts.processedRows;
     errors.sort((a, b) => a.rowNumber - b.rowNumber);
     const errorText = counts.errorRows ? errorsCsv(file.headers, errors) : null;
-    const message = summaryMessage(counts, counts.errorRows > errors.length);
+    const message = summaryMessage(counts, errors.length);
     // Fresh statistics first: without them the planner picks a plan for the roll-up that
     // rescans the registry once per unit (and PGlite has no autovacuum to gather them).
-    let tq = performance.now();
     await db.exec('ANALYZE person, household, admin_unit');
-    store.PT.analyze = performance.now() - tq; tq = performance.now();
     await db.tx(async (q) => {
       await refreshUnitStats(q, provinceCode, ctx.today);
       await store.finishJob(q, provinceCode, jobId, { status: 'done', counts, errorsCsv: errorText, message });
@@ -315,12 +316,10 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
         details: { via: importer.via, file: file.filename ?? file.path.split('/').pop(), kind: file.kind, ...counts, householdsInserted },
       }, { provinceCode, id: importer.userId });
     });
-    store.PT.final = performance.now() - tq;
-    if (process.env.IMPORT_DEBUG) console.log(Object.fromEntries(Object.entries(store.PT).map(([k, v]) => [k, Math.round(v)])));
     opts.onProgress?.(counts.processedRows, counts.totalRows);
     return { jobId, status: 'done', ...counts, householdsInserted, errorsCsv: errorText, message };
   } catch (e) {
-    await (pending as Promise<void> | null)?.catch(() => {}); // assigned inside flush()
+    await Promise.allSettled(writing);
     const detail = e instanceof Error ? e.message : String(e);
     const message = `Nhập dữ liệu thất bại sau ${counts.processedRows.toLocaleString('vi-VN')} dòng: ${detail}`;
     await store.finishJob(db, provinceCode, jobId, { status: 'failed', counts, errorsCsv: errors.length ? errorsCsv(file.headers, errors) : null, message }).catch(() => {});

@@ -54,7 +54,9 @@ export async function createJob(
 
 export async function updateJobProgress(q: Queryable, provinceCode: string, id: number, c: JobCounts) {
   await q.query(
-    `UPDATE import_job SET total_rows = $3, processed_rows = $4, inserted_rows = $5, updated_rows = $6, unchanged_rows = $7, error_rows = $8
+    // Chunks written side by side may commit out of order: progress never goes back.
+    `UPDATE import_job SET total_rows = $3, processed_rows = GREATEST(processed_rows, $4), inserted_rows = $5, updated_rows = $6,
+            unchanged_rows = $7, error_rows = $8
       WHERE province_code = $1 AND id = $2`,
     [provinceCode, id, c.totalRows, c.processedRows, c.insertedRows, c.updatedRows, c.unchangedRows, c.errorRows],
   );
@@ -175,8 +177,6 @@ export interface ChunkResult {
   rejected: RejectedRow[];
 }
 
-export const PT: Record<string, number> = {};
-const T = (label: string, t0: number) => { PT[label] = (PT[label] ?? 0) + performance.now() - t0; return performance.now(); };
 async function rejectRows(q: Queryable, sql: string, params: unknown[], column: PersonColumn, code: IssueCode): Promise<RejectedRow[]> {
   const r = await q.query<{ row_no: number }>(sql, params);
   return r.rows.map((x) => ({ rowNumber: x.row_no, column, code }));
@@ -191,10 +191,8 @@ export async function writePeopleChunk(
   q: Queryable,
   c: { provinceCode: string; jobId: number; jurisdictionPath: string; wholeProvince: boolean; csv: string; staged: number },
 ): Promise<ChunkResult> {
-  let t0 = performance.now();
   await q.query(CREATE_STAGE);
   await q.copyFromCsv('import_stage', [...STAGE_COLUMNS], c.csv);
-  t0 = T('copy', t0);
   const rejected: RejectedRow[] = [];
   if (!c.wholeProvince) {
     const params = [c.provinceCode, c.jurisdictionPath];
@@ -240,9 +238,7 @@ export async function writePeopleChunk(
     people = (await q.query<{ inserted: number; updated: number }>(UPSERT_PEOPLE, [c.provinceCode, c.jobId])).rows[0];
   }
   await q.query('RELEASE SAVEPOINT import_chunk');
-  t0 = T('people', t0);
   const households = (await q.query<{ inserted: number }>(UPSERT_HOUSEHOLDS, [c.provinceCode])).rows[0];
-  T('households', t0);
   const written = c.staged - rejected.length;
   return {
     inserted: people.inserted,
