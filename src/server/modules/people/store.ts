@@ -49,60 +49,23 @@ export async function searchByPhone(q: Queryable, scope: Scope, phone: string, l
  * anywhere (trigram index, slower for common fragments).
  */
 export async function searchByName(q: Queryable, scope: Scope, key: string, limit: number, communeCode?: string) {
-  const unitFilter = communeCode ? `AND p.commune_code = $5` : '';
-  const extra = communeCode ? [communeCode] : [];
   const found: PersonRow[] = [];
   const seen = new Set<number>();
-  const take = (rows: PersonRow[]) => {
-    for (const r of rows) if (!seen.has(r.id) && found.length < limit) (seen.add(r.id), found.push(r));
+  // One step: people matching `condition` ($2 is the step's pattern), in index order when given.
+  const step = async (condition: string, pattern: string, orderBy: string | null) => {
+    const r = await q.query<PersonRow>(
+      `SELECT ${COLS} FROM person p ${JOINS}
+        WHERE p.province_code = $1 AND ${condition} AND p.unit_path LIKE $3 || '%' ${communeCode ? 'AND p.commune_code = $5' : ''}
+        ${orderBy ? `ORDER BY ${orderBy}` : ''} LIMIT $4`,
+      [scope.provinceCode, pattern, scope.path, limit + found.length, ...(communeCode ? [communeCode] : [])],
+    );
+    for (const row of r.rows) if (!seen.has(row.id) && found.length < limit) (seen.add(row.id), found.push(row));
   };
-  take(
-    (
-      await q.query<PersonRow>(
-        `SELECT ${COLS} FROM person p ${JOINS}
-          WHERE p.province_code = $1 AND p.name_search LIKE $2 || '%' AND p.unit_path LIKE $3 || '%' ${unitFilter}
-          ORDER BY p.name_search, p.id LIMIT $4`,
-        [scope.provinceCode, key, scope.path, limit, ...extra],
-      )
-    ).rows,
-  );
   const words = key.split(' ');
-  if (found.length < limit && words.length === 2) {
-    take(
-      (
-        await q.query<PersonRow>(
-          `SELECT ${COLS} FROM person p ${JOINS}
-            WHERE p.province_code = $1 AND p.name_short LIKE $2 || '%' AND p.unit_path LIKE $3 || '%' ${unitFilter}
-            ORDER BY p.name_short, p.id LIMIT $4`,
-          [scope.provinceCode, key, scope.path, limit, ...extra],
-        )
-      ).rows,
-    );
-  }
-  if (found.length < limit && words.length <= 3) {
-    take(
-      (
-        await q.query<PersonRow>(
-          `SELECT ${COLS} FROM person p ${JOINS}
-            WHERE p.province_code = $1 AND p.name_rev LIKE $2 || '%' AND p.unit_path LIKE $3 || '%' ${unitFilter}
-            ORDER BY p.name_rev, p.id LIMIT $4`,
-          [scope.provinceCode, [...words].reverse().join(' '), scope.path, limit, ...extra],
-        )
-      ).rows,
-    );
-  }
-  if (found.length === 0 && key.length >= 3) {
-    take(
-      (
-        await q.query<PersonRow>(
-          `SELECT ${COLS} FROM person p ${JOINS}
-            WHERE p.province_code = $1 AND p.name_search LIKE '%' || $2 || '%' AND p.unit_path LIKE $3 || '%' ${unitFilter}
-            LIMIT $4`,
-          [scope.provinceCode, key, scope.path, limit + found.length, ...extra],
-        )
-      ).rows,
-    );
-  }
+  await step(`p.name_search LIKE $2 || '%'`, key, 'p.name_search, p.id');
+  if (found.length < limit && words.length === 2) await step(`p.name_short LIKE $2 || '%'`, key, 'p.name_short, p.id');
+  if (found.length < limit && words.length <= 3) await step(`p.name_rev LIKE $2 || '%'`, [...words].reverse().join(' '), 'p.name_rev, p.id');
+  if (found.length === 0 && key.length >= 3) await step(`p.name_search LIKE '%' || $2 || '%'`, key, null);
   return found;
 }
 
