@@ -117,6 +117,8 @@ describe('validatePersonRow', () => {
   it('reports name, sex, phone and address problems together', () => {
     expect(issues(row({ name: ' ', sex: 'X', phone: '12345', address: 'a'.repeat(501) }))).toEqual(['full_name.required', 'sex.invalid', 'phone.invalid', 'address.too_long']);
     expect(issues(row({ name: 'Nguyễn 123' }))).toEqual(['full_name.invalid']);
+    expect(issues(row({ name: '=HYPERLINK("x")' }))).toEqual(['full_name.invalid']);
+    expect(issues(row({ name: "Hà Thị H'Mông-Ly" }))).toEqual([]);
     expect(issues(row({ sex: '' }))).toEqual(['sex.required']);
   });
 

@@ -176,6 +176,8 @@ export interface RowContext {
 }
 
 const MAX_NAME = 150;
+/** Letters (any script, with their marks), spaces, apostrophes, hyphens and dots: no digits, no symbols. */
+const NAME_PATTERN = /^[\p{L}\p{M}][\p{L}\p{M}' .-]*$/u;
 const MAX_HOUSEHOLD_ID = 60;
 const MAX_ADDRESS = 500;
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
@@ -229,7 +231,7 @@ export function validatePersonRow(values: readonly RawValue[], map: HeaderMap, c
   const fullName = normalizeName(text(get(values, map, 'full_name')));
   const nameSearch = searchKey(fullName);
   if (!nameSearch) issues.push({ column: 'full_name', code: 'full_name.required' });
-  else if (/\d/.test(fullName)) issues.push({ column: 'full_name', code: 'full_name.invalid' });
+  else if (!NAME_PATTERN.test(fullName)) issues.push({ column: 'full_name', code: 'full_name.invalid' });
   else if (fullName.length > MAX_NAME) issues.push({ column: 'full_name', code: 'full_name.too_long' });
 
   const birthRaw = get(values, map, 'birth_date');
@@ -361,7 +363,7 @@ const ISSUE_MESSAGES: Record<IssueCode, { vi: string; en: string }> = {
   'cccd.birth_year': { vi: 'Số thứ 5–6 của CCCD không khớp năm sinh', en: 'Digits 5–6 do not match the birth year' },
   'cccd.conflict': { vi: 'Số CCCD đã được dùng cho một người khác trong sổ dân', en: 'This CCCD already belongs to another person in the registry' },
   'full_name.required': { vi: 'Thiếu họ và tên', en: 'Full name is missing' },
-  'full_name.invalid': { vi: 'Họ và tên không được chứa chữ số', en: 'A name cannot contain digits' },
+  'full_name.invalid': { vi: 'Họ và tên chỉ gồm chữ cái (không có chữ số, ký hiệu)', en: 'A name has letters only (no digits or symbols)' },
   'full_name.too_long': { vi: `Họ và tên dài quá ${MAX_NAME} ký tự`, en: `Name longer than ${MAX_NAME} characters` },
   'birth_date.required': { vi: 'Thiếu ngày sinh', en: 'Birth date is missing' },
   'birth_date.invalid': { vi: 'Ngày sinh không hợp lệ (dùng dd/mm/yyyy hoặc yyyy-mm-dd, từ năm 1900)', en: 'Invalid birth date (use dd/mm/yyyy or yyyy-mm-dd, from 1900)' },

@@ -28,10 +28,16 @@ export default function SearchPage() {
 
   useEffect(() => {
     if (debounced.trim() === q) return;
-    const next = new URLSearchParams(params);
-    if (debounced.trim()) next.set('q', debounced.trim());
-    else next.delete('q');
-    setParams(next, { replace: true });
+    // Functional updates: the commune picker may call back with an older render's params.
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (debounced.trim()) next.set('q', debounced.trim());
+        else next.delete('q');
+        return next;
+      },
+      { replace: true },
+    );
     // Only typing moves the query into the URL; reading the URL back is done by `q` above.
   }, [debounced]);
 
@@ -49,9 +55,14 @@ export default function SearchPage() {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          const next = new URLSearchParams(params);
-          if (text.trim()) next.set('q', text.trim());
-          setParams(next, { replace: true });
+          setParams(
+            (prev) => {
+              const next = new URLSearchParams(prev);
+              if (text.trim()) next.set('q', text.trim());
+              return next;
+            },
+            { replace: true },
+          );
         }}
       >
         <Group align="flex-end" gap="sm" wrap="wrap">
@@ -77,10 +88,15 @@ export default function SearchPage() {
               value={commune}
               valueLabel={communeUnit.data?.unit.name ?? commune}
               onChange={(code) => {
-                const next = new URLSearchParams(params);
-                if (code) next.set('commune', code);
-                else next.delete('commune');
-                setParams(next, { replace: true });
+                setParams(
+                  (prev) => {
+                    const next = new URLSearchParams(prev);
+                    if (code) next.set('commune', code);
+                    else next.delete('commune');
+                    return next;
+                  },
+                  { replace: true },
+                );
               }}
               size="md"
               style={{ flex: '1 1 240px', maxWidth: phone ? undefined : 320 }}

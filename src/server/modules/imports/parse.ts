@@ -56,14 +56,17 @@ export function readRows(path: string, kind: FileKind, opts: ReadOptions = {}): 
   return kind === 'csv' ? readCsv(path, opts) : readXlsx(path, opts);
 }
 
-/** The first non-blank row: the header. */
-export async function readHeader(path: string, kind: FileKind): Promise<{ rowNumber: number; values: RawValue[] } | null> {
-  for await (const batch of readRows(path, kind, { batchSize: 1 })) {
+/** The first `max` non-blank rows (where the header is looked for: sheets often start with a title). */
+export async function readLeadingRows(path: string, kind: FileKind, max: number): Promise<{ rowNumber: number; values: RawValue[] }[]> {
+  const out: { rowNumber: number; values: RawValue[] }[] = [];
+  for await (const batch of readRows(path, kind, { batchSize: max })) {
     for (let i = 0; i < batch.values.length; i++) {
-      if (batch.values[i].some((v) => v != null && String(v).trim() !== '')) return { rowNumber: batch.rowNumbers[i], values: batch.values[i] };
+      if (!batch.values[i].some((v) => v != null && String(v).trim() !== '')) continue;
+      out.push({ rowNumber: batch.rowNumbers[i], values: batch.values[i] });
+      if (out.length >= max) return out;
     }
   }
-  return null;
+  return out;
 }
 
 /** The delimiter that splits the first line best (Excel in Vietnamese locales writes ';'). */

@@ -16,11 +16,12 @@ import {
   mapHeaders,
   validatePersonRow,
   type HeaderMap,
+  type PersonColumn,
   type PersonRecord,
   type RawValue,
   type RowIssue,
 } from '../../../domain/people/importRow.ts';
-import { readHeader, readRows, sniffFile, type FileKind } from './parse.ts';
+import { readLeadingRows, readRows, sniffFile, type FileKind } from './parse.ts';
 import * as store from './store.ts';
 
 /** Who imports: the province and jurisdiction they write to, and who to audit. */
@@ -38,6 +39,8 @@ export interface CheckedFile {
   kind: FileKind;
   size: number;
   headers: RawValue[];
+  /** The header's row number: rows above it (a title) are skipped. */
+  headerRow: number;
   /** The name the user gave the file (the stored upload has a temporary name). */
   filename?: string;
 }
@@ -60,6 +63,8 @@ export interface ImportOptions {
 }
 
 const DEFAULT_CHUNK = 20_000;
+/** How far down a sheet the header row may be (below a title, a date, a blank line…). */
+const HEADER_SEARCH_ROWS = 10;
 const MAX_STORED_ERRORS = 100_000;
 
 /** Today in Vietnam: a child born this morning is not born "in the future" in UTC. */
@@ -84,21 +89,24 @@ const FILE_ERRORS = {
 export async function checkPeopleFile(path: string): Promise<CheckedFile> {
   const s = await sniffFile(path);
   if (!s.ok) throw FILE_ERRORS[s.reason]();
-  let header: Awaited<ReturnType<typeof readHeader>>;
+  let leading: Awaited<ReturnType<typeof readLeadingRows>>;
   try {
-    header = await readHeader(path, s.kind);
+    leading = await readLeadingRows(path, s.kind, HEADER_SEARCH_ROWS);
   } catch {
     throw FILE_ERRORS.unreadable();
   }
-  if (!header) throw FILE_ERRORS.noHeader();
-  const m = mapHeaders(header.values);
-  if (!m.ok) {
-    throw new AppError(400, 'validation', [
-      ...m.missing.map((c) => ({ field: c, code: 'missing_column', message: `Thiếu cột "${columnLabel(c)}" / missing column "${columnLabel(c, 'en')}"` })),
-      ...m.duplicated.map((c) => ({ field: c, code: 'duplicate_column', message: `Cột "${columnLabel(c)}" xuất hiện hai lần / column given twice` })),
-    ]);
+  if (!leading.length) throw FILE_ERRORS.noHeader();
+  // The header is the first row naming every required column; failing that, report the closest one.
+  let closest: { missing: PersonColumn[]; duplicated: PersonColumn[] } | null = null;
+  for (const row of leading) {
+    const m = mapHeaders(row.values);
+    if (m.ok) return { path, kind: s.kind, size: s.size, headers: row.values, headerRow: row.rowNumber };
+    if (!closest || m.missing.length + m.duplicated.length < closest.missing.length + closest.duplicated.length) closest = m;
   }
-  return { path, kind: s.kind, size: s.size, headers: header.values };
+  throw new AppError(400, 'validation', [
+    ...closest!.missing.map((c) => ({ field: c, code: 'missing_column', message: `Thiếu cột "${columnLabel(c)}" / missing column "${columnLabel(c, 'en')}"` })),
+    ...closest!.duplicated.map((c) => ({ field: c, code: 'duplicate_column', message: `Cột "${columnLabel(c)}" xuất hiện hai lần / column given twice` })),
+  ]);
 }
 
 export async function createPeopleJob(db: Db, importer: Importer, filename: string, sha256: string | null): Promise<number> {
@@ -155,6 +163,12 @@ function cellText(v: RawValue): string {
   return String(v);
 }
 
+/** A cell of the error file. Text that a spreadsheet would run as a formula gets a leading apostrophe. */
+function csvCell(value: string): string {
+  const c = /^[=@\t\r]|^[+-](?![\d\s.,(]|$)/.test(value) ? "'" + value : value;
+  return /[",\r\n;]/.test(c) ? '"' + c.replace(/"/g, '""') + '"' : c;
+}
+
 interface ErrorRow {
   rowNumber: number;
   issues: RowIssue[];
@@ -163,7 +177,7 @@ interface ErrorRow {
 
 /** The error file: one line per refused row, the problems first, then the row as it was (so it can be fixed and imported again). */
 export function errorsCsv(headers: RawValue[], rows: ErrorRow[]): string {
-  const line = (cells: string[]) => cells.map((c) => (/[",\r\n;]/.test(c) ? '"' + c.replace(/"/g, '""') + '"' : c)).join(',') + '\r\n';
+  const line = (cells: string[]) => cells.map((c) => csvCell(c)).join(',') + '\r\n';
   let out = line(['Dòng', 'Cột', 'Mã lỗi', 'Lỗi', ...headers.map(cellText)]);
   for (const r of rows) {
     const values = headers.map((_, i) => cellText(r.values[i]));
@@ -219,17 +233,19 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
     let lines = 0;
     let bytes = 0;
     if (file.kind === 'csv') lines = await countLines(file.path);
+    let parsed = false;
     const estimateTotal = () => {
-      if (file.kind === 'csv') return Math.max(counts.processedRows, lines - 1);
+      if (parsed) return counts.processedRows;
+      if (file.kind === 'csv') return Math.max(counts.processedRows, lines - file.headerRow);
       return Math.max(counts.processedRows, bytes > 0 ? Math.round((counts.processedRows * file.size) / bytes) : 0);
     };
     counts.totalRows = estimateTotal();
 
     const duplicates = new DuplicateTracker();
-    let seenHeader = false;
     let csv = '';
     let staged: { rowNumbers: number[]; values: RawValue[][] } = { rowNumbers: [], values: [] };
     let rowsSinceFlush = 0;
+    let reported = 0;
 
     const flush = async () => {
       const chunk = { csv, staged, processed: counts.processedRows };
@@ -267,21 +283,18 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
         counts.totalRows = estimateTotal();
         await store.updateJobProgress(q, provinceCode, jobId, { ...counts, processedRows: chunk.processed });
       });
-      opts.onProgress?.(chunk.processed, counts.totalRows);
+      reported = Math.max(reported, chunk.processed); // chunks written side by side may finish out of order
+      opts.onProgress?.(reported, counts.totalRows);
     };
 
     for await (const batch of readRows(file.path, file.kind, { onBytes: (b) => (bytes = b) })) {
       const { values: rows, rowNumbers } = batch;
       for (let i = 0; i < rows.length; i++) {
         const values = rows[i];
-        if (isBlankRow(values)) continue;
-        if (!seenHeader) {
-          seenHeader = true; // checked by checkPeopleFile
-          continue;
-        }
+        const rowNumber = rowNumbers[i];
+        if (rowNumber <= file.headerRow || isBlankRow(values)) continue;
         counts.processedRows++;
         rowsSinceFlush++;
-        const rowNumber = rowNumbers[i];
         const r = validatePersonRow(values, map, ctx);
         if (!r.ok) addError({ rowNumber, issues: r.issues, values });
         else {
@@ -296,10 +309,10 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
         if (rowsSinceFlush >= chunkSize) await flush();
       }
     }
+    parsed = true;
     await flush();
     await Promise.all(writing);
 
-    counts.totalRows = counts.processedRows;
     errors.sort((a, b) => a.rowNumber - b.rowNumber);
     const errorText = counts.errorRows ? errorsCsv(file.headers, errors) : null;
     const message = summaryMessage(counts, errors.length);
@@ -316,7 +329,6 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
         details: { via: importer.via, file: file.filename ?? file.path.split('/').pop(), kind: file.kind, ...counts, householdsInserted },
       }, { provinceCode, id: importer.userId });
     });
-    opts.onProgress?.(counts.processedRows, counts.totalRows);
     return { jobId, status: 'done', ...counts, householdsInserted, errorsCsv: errorText, message };
   } catch (e) {
     await Promise.allSettled(writing);
