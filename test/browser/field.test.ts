@@ -135,7 +135,7 @@ describe('on a phone (390 × 844)', () => {
     expect(page.url()).toMatch(/\/units\/20$/);
     await screenshot(page, 'phone-map-tap');
     await page.touchscreen.tap(at.x, at.y);
-    await page.waitForURL(`**/units/${district.code}`);
+    await page.waitForURL((u) => u.pathname === `/units/${district.code}`);
     await page.getByRole('heading', { level: 1, name: district.name }).waitFor();
     expect(await overflowsHorizontally(page)).toBe(false);
   });
