@@ -177,6 +177,22 @@ for (const kind of DB_KINDS) {
         const audited = await ctx.db.query(`SELECT 1 FROM audit_log WHERE entity = 'admin_unit' AND action = 'create' AND entity_id = $1`, [ok.json().code]);
         expect(audited.rows).toHaveLength(1);
       });
+      it('finds units without diacritics, naming the parent so that communes sharing a name can be told apart', async () => {
+        const admin = await ctx.as('admin');
+        const res = await admin.get('/api/units/search?q=tan%20thanh');
+        expect(res.statusCode).toBe(200);
+        const communes = (res.json() as { name: string; level: string; parentName: string }[]).filter((u) => u.name === 'Xã Tân Thành');
+        expect(communes.length).toBeGreaterThan(1);
+        expect(new Set(communes.map((u) => u.parentName)).size).toBe(communes.length);
+        for (const u of communes) expect(u.parentName).toMatch(/^(Huyện|Thành phố|Thị xã) /);
+        const xa = await ctx.as('xa');
+        const me = ctx.demo.logins.find((l) => l.username === 'xa')!;
+        const [{ name }] = (await ctx.db.query<{ name: string }>(`SELECT name FROM admin_unit WHERE code = $1`, [me.unitCode])).rows;
+        // The commune's own name, found by the officer; its namesakes elsewhere in the province are not.
+        const mine = (await xa.get(`/api/units/search?q=${encodeURIComponent(name)}`)).json() as { code: string; path: string }[];
+        expect(mine.length).toBeGreaterThan(0);
+        for (const u of mine) expect(u.path.split('/')).toContain(me.unitCode);
+      });
       it('rejects malformed unit codes with 400', async () => {
         const admin = await ctx.as('admin');
         expect((await admin.get('/api/units/%27%20OR%201=1')).statusCode).toBe(400);

@@ -172,21 +172,23 @@ describe('province administrator, in Vietnamese', () => {
     await screenshot(page, 'search');
 
     // The commune filter keeps the results to one commune.
-    const [{ commune_name: communeName, n: inCommune }] = await q<{ commune_name: string; n: number }>(
-      `SELECT u.name AS commune_name, (SELECT count(*)::int FROM person x WHERE x.province_code = '20' AND x.commune_code = p.commune_code AND x.name_search LIKE 'nguyen%') AS n
-         FROM person p JOIN admin_unit u ON u.province_code = p.province_code AND u.code = p.commune_code WHERE p.id = $1`,
+    const [{ commune_name: communeName, district_name: districtName, n: inCommune }] = await q<{ commune_name: string; district_name: string; n: number }>(
+      `SELECT u.name AS commune_name, d.name AS district_name, (SELECT count(*)::int FROM person x WHERE x.province_code = '20' AND x.commune_code = p.commune_code AND x.name_search LIKE 'nguyen%') AS n
+         FROM person p JOIN admin_unit u ON u.province_code = p.province_code AND u.code = p.commune_code
+         JOIN admin_unit d ON d.province_code = u.province_code AND d.code = u.parent_code WHERE p.id = $1`,
       [person.id],
     );
     await box.fill('nguyen');
     const communeBox = page.getByRole('combobox', { name: 'Xã, phường' });
-    const option = page.getByRole('option', { name: communeName, exact: true });
+    // Communes of a province can share a name ("Xã Tân Thành"): the option names the district too.
+    const option = page.getByRole('option', { name: `${communeName}, ${districtName}`, exact: true });
     // The option list follows the typing (debounced server search) and may re-render under the click.
     await retry(async () => {
       if (!(await option.isVisible())) await communeBox.fill(searchKey(communeName).replace(/^(xa|phuong|thi tran) /, ''));
       await option.click({ timeout: 3000 });
       await page.waitForURL((u) => u.searchParams.has('commune') && u.searchParams.get('q') === 'nguyen', { timeout: 3000 });
     });
-    await expect.poll(() => communeBox.inputValue()).toBe(communeName);
+    await expect.poll(() => communeBox.inputValue()).toBe(`${communeName}, ${districtName}`);
     expect(inCommune).toBeGreaterThan(0);
     await expect.poll(async () => (await page.getByTestId('person-result').allTextContents()).every((row) => row.includes(communeName))).toBe(true);
     expect(await page.getByTestId('person-result').count()).toBeGreaterThan(0);
@@ -300,12 +302,15 @@ describe('administration pages', () => {
     await page.getByRole('navigation').getByText('Người dùng').click();
     await page.getByRole('heading', { name: 'Người dùng', level: 1 }).waitFor();
     await page.getByTestId('users-table').getByText('admin', { exact: true }).waitFor();
-    const [commune] = await q<{ code: string; name: string }>(`SELECT code, name FROM admin_unit WHERE province_code = '20' AND level = 'commune' ORDER BY code LIMIT 1`);
+    const [commune] = await q<{ code: string; name: string; parent: string }>(
+      `SELECT u.code, u.name, d.name AS parent FROM admin_unit u JOIN admin_unit d ON d.province_code = u.province_code AND d.code = u.parent_code
+        WHERE u.province_code = '20' AND u.level = 'commune' ORDER BY u.code LIMIT 1`,
+    );
     await page.getByLabel('Tên đăng nhập').fill('canbo.thu');
     await page.getByLabel('Họ và tên').fill('Cán Bộ Thử');
     await page.getByRole('textbox', { name: 'Mật khẩu (ít nhất 10 ký tự)' }).fill('ngan');
     await page.getByRole('combobox', { name: 'Địa bàn phụ trách' }).fill(searchKey(commune.name));
-    await page.getByRole('option', { name: new RegExp(commune.name) }).first().click();
+    await page.getByRole('option', { name: `${commune.name} (cấp xã), ${commune.parent}`, exact: true }).click();
     await page.getByRole('button', { name: 'Tạo người dùng' }).click();
     await page.getByText('Quá ngắn').waitFor();
     await page.getByRole('textbox', { name: 'Mật khẩu (ít nhất 10 ký tự)' }).fill('mat-khau-du-dai-2021');

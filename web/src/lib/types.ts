@@ -32,6 +32,8 @@ export interface Unit extends UnitStats {
   depth: number;
   childCount?: number;
   hasBoundary?: boolean;
+  /** Set by the unit search: communes of a province can share a name. */
+  parentName?: string | null;
 }
 
 export interface UnitDetail {

@@ -86,7 +86,7 @@ export default function SearchPage() {
               placeholder={t('search.allCommunes')}
               levels={['commune']}
               value={commune}
-              valueLabel={communeUnit.data?.unit.name ?? commune}
+              valueLabel={communeUnit.data ? [communeUnit.data.unit.name, communeUnit.data.ancestors.at(-1)?.name].filter(Boolean).join(', ') : commune}
               onChange={(code) => {
                 setParams(
                   (prev) => {

@@ -8,7 +8,7 @@ import { useUnitSearch } from './queries.ts';
 
 interface Props extends Omit<SelectProps, 'data' | 'value' | 'onChange'> {
   value: string | null;
-  /** Name of the selected unit, so the field can show it before any search. */
+  /** Label of the selected unit ("name, parent name"), so the field can show it before any search. */
   valueLabel?: string | null;
   onChange(code: string | null, unit: Unit | null): void;
   levels?: Level[];
@@ -19,9 +19,14 @@ export function UnitSelect({ value, valueLabel, onChange, levels, ...rest }: Pro
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 250);
   const [picked, setPicked] = useState<Unit | null>(null);
-  const q = useUnitSearch(debounced.replace(/\s*\([^)]*\)\s*$/, ''));
+  // Once picked, the field shows "name (level), parent": search by the name part only.
+  const q = useUnitSearch(debounced.replace(/\s*\([^)]*\)/, '').replace(/,.*$/, ''));
   const found = (q.data ?? []).filter((u) => !levels || levels.includes(u.level));
-  const label = (u: Unit) => (levels?.length === 1 ? u.name : `${u.name} (${t(`levels.${u.level}`)})`);
+  // The parent's name tells apart the communes of a province that share a name (Lạng Sơn has two "Xã Tân Thành").
+  const label = (u: Unit) => {
+    const name = levels?.length === 1 ? u.name : `${u.name} (${t(`levels.${u.level}`)})`;
+    return u.parentName ? `${name}, ${u.parentName}` : name;
+  };
   const data = found.map((u) => ({ value: u.code, label: label(u) }));
   if (value && !data.some((d) => d.value === value)) data.unshift({ value, label: picked?.code === value ? label(picked) : (valueLabel ?? value) });
   return (

@@ -24,6 +24,7 @@ const UnitSchema = Type.Object({
   aged65Plus: Type.Number(),
   childCount: Type.Optional(Type.Number()),
   hasBoundary: Type.Optional(Type.Boolean()),
+  parentName: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 
 const Code = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });

@@ -27,6 +27,8 @@ export interface UnitRow {
   aged65Plus: number;
   childCount?: number;
   hasBoundary?: boolean;
+  /** Name of the parent unit: set by the search, where two communes of a province can share a name. */
+  parentName?: string | null;
 }
 
 const COLS = `u.code, u.parent_code AS "parentCode", u.level, u.type, u.name, u.path, u.depth, u.population, u.households,
@@ -90,7 +92,8 @@ export async function ownBoundary(q: Queryable, scope: Scope, code: string) {
 
 export async function searchUnits(q: Queryable, scope: Scope, key: string, limit = 20): Promise<UnitRow[]> {
   const r = await q.query<UnitRow>(
-    `SELECT ${COLS} FROM admin_unit u
+    `SELECT ${COLS}, pu.name AS "parentName" FROM admin_unit u
+       LEFT JOIN admin_unit pu ON pu.province_code = u.province_code AND pu.code = u.parent_code
       WHERE u.province_code = $1 AND u.path LIKE $2 || '%' AND u.name_search LIKE '%' || $3 || '%'
       ORDER BY u.depth, u.name LIMIT $4`,
     [scope.provinceCode, scope.path, key, limit],
