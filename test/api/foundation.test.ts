@@ -292,7 +292,7 @@ for (const kind of DB_KINDS) {
         const badValue = await admin.post('/api/policies/checkins.retention_days/versions', { effectiveFrom: '2032-01-01', value: { days: -3 }, source: 'Văn bản X' });
         expect(badValue.statusCode).toBe(400);
         expect(badValue.json().error.fields[0].field).toMatch(/^value/);
-        const early = await admin.post('/api/policies/quarantine.f1/versions', { effectiveFrom: '2021-01-01', value: { rules: [{ when: 'any', days: 10, place: 'home', monitorDays: 0, testDays: [] }] }, source: 'Văn bản X' });
+        const early = await admin.post('/api/policies/quarantine.f1/versions', { effectiveFrom: '2021-01-01', value: { vaccinatedMinDays: 14, vaccinatedMaxMonths: null, recoveredMaxMonths: 0, rules: [{ when: 'any', days: 10, place: 'home', monitorDays: 0, testDays: [] }] }, source: 'Văn bản X' });
         expect(early.statusCode).toBe(400);
         expect(early.json().error.fields[0]).toMatchObject({ field: 'effectiveFrom', code: 'not_after_latest' });
         const impossible = await admin.post('/api/policies/checkins.retention_days/versions', { effectiveFrom: '2032-02-30', value: { days: 3 }, source: 'Văn bản X' });

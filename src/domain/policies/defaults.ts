@@ -2,43 +2,10 @@
 // Each value comes from the domain reference (../shared/docs/domain.md) with its source named.
 import { Type } from 'typebox';
 import type { PolicyDefinition } from './registry.ts';
+import { CASE_POLICY_DEFINITIONS } from '../cases/policies.ts';
 
 export const POLICY_DEFINITIONS: PolicyDefinition[] = [
-  {
-    key: 'quarantine.f1',
-    title: { vi: 'Cách ly F1', en: 'F1 quarantine' },
-    schema: Type.Object({
-      rules: Type.Array(
-        Type.Object({
-          when: Type.String({ minLength: 1 }),
-          days: Type.Integer({ minimum: 0, maximum: 60 }),
-          place: Type.Union([Type.Literal('centralised'), Type.Literal('home')]),
-          monitorDays: Type.Integer({ minimum: 0, maximum: 60 }),
-          testDays: Type.Array(Type.Integer({ minimum: 0, maximum: 60 })),
-        }),
-        { minItems: 1 },
-      ),
-    }),
-    defaults: [
-      { effectiveFrom: '2021-07-14', value: { rules: [{ when: 'any', days: 14, place: 'centralised', monitorDays: 14, testDays: [1, 7, 14] }] }, source: 'Hướng dẫn của Bộ Y tế ngày 14/7/2021 (domain.md §4)' },
-      {
-        effectiveFrom: '2021-12-16',
-        value: { rules: [
-          { when: 'fully_vaccinated_or_recovered_6m', days: 7, place: 'home', monitorDays: 7, testDays: [1, 7] },
-          { when: 'other', days: 14, place: 'centralised', monitorDays: 14, testDays: [1, 7, 14] },
-        ] },
-        source: 'Hướng dẫn của Bộ Y tế ngày 16/12/2021 (domain.md §4)',
-      },
-      {
-        effectiveFrom: '2022-02-21',
-        value: { rules: [
-          { when: 'fully_vaccinated_or_recovered_3m', days: 5, place: 'home', monitorDays: 5, testDays: [5] },
-          { when: 'other', days: 7, place: 'home', monitorDays: 3, testDays: [7] },
-        ] },
-        source: 'Hướng dẫn của Bộ Y tế ngày 21/2/2022 (domain.md §4)',
-      },
-    ],
-  },
+  ...CASE_POLICY_DEFINITIONS,
   {
     key: 'testing.pool_max_size',
     title: { vi: 'Số mẫu gộp tối đa', en: 'Maximum pool size' },
