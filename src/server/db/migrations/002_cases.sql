@@ -11,7 +11,11 @@ CREATE TABLE case_record (
   commune_code text NOT NULL,
   status text NOT NULL DEFAULT 'confirmed' CHECK (status IN ('confirmed', 'recovered', 'died', 'transferred', 'discarded')),
   -- Which F0 definition made this person a case (policy cases.f0_definition).
-  basis text NOT NULL CHECK (basis IN ('pcr', 'rapid_f1', 'rapid_suspected_link', 'rapid_twice', 'health_worker_report', 'contact_converted')),
+  basis text NOT NULL CHECK (basis IN ('pcr', 'rapid_f1', 'rapid_suspected_link', 'rapid_twice')),
+  -- How the case reached the system: a lab result, a rapid test, a health worker's report, a traced contact.
+  reported_via text NOT NULL CHECK (reported_via IN ('lab', 'rapid_test', 'health_worker', 'contact')),
+  -- The policy version of the F0 definition that was applied.
+  definition_version int NOT NULL,
   report_date date NOT NULL,
   onset_date date,
   sample_date date,
