@@ -34,7 +34,7 @@ export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: opts.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false),
     bodyLimit: 1024 * 1024,
     // Only behind a reverse proxy may X-Forwarded-For be believed (it keys the login rate limit).
     trustProxy: opts.config.trustProxy,

@@ -21,6 +21,12 @@ const MESSAGES: Record<string, { vi: string; en: string }> = {
   payload_too_large: { vi: 'Tệp hoặc dữ liệu quá lớn', en: 'File or body too large' },
   unsupported_media_type: { vi: 'Định dạng không được hỗ trợ', en: 'Unsupported format' },
   rate_limited: { vi: 'Quá nhiều yêu cầu, thử lại sau', en: 'Too many requests, try again later' },
+  stale: { vi: 'Hồ sơ vừa được người khác sửa; hãy tải lại để xem thay đổi rồi sửa tiếp', en: 'Someone else changed this record; reload to see their change, then edit again' },
+  not_a_case: { vi: 'Bằng chứng chưa đủ để xác định ca bệnh theo định nghĩa F0 đang áp dụng', en: 'The evidence does not meet the F0 definition in force' },
+  already_case: { vi: 'Người này đang là ca bệnh', en: 'This person is already an open case' },
+  already_ordered: { vi: 'Người này đang có quyết định cách ly còn hiệu lực', en: 'This person already has an active order' },
+  facility_full: { vi: 'Cơ sở cách ly đã hết chỗ', en: 'The facility is full' },
+  invalid_state: { vi: 'Không thể thực hiện ở trạng thái hiện tại', en: 'Not possible in the current state' },
   internal: { vi: 'Lỗi hệ thống, đã ghi nhận', en: 'Internal error, it has been logged' },
   unavailable: { vi: 'Hệ thống chưa sẵn sàng', en: 'Not ready' },
 };

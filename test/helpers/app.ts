@@ -29,6 +29,7 @@ export interface Client {
   request(opts: InjectOptions): ReturnType<FastifyInstance['inject']>;
   get(url: string, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
   post(url: string, body?: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
+  patch(url: string, body?: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
 }
 
 export function makeClient(app: FastifyInstance, cookie: string | null = null, csrf: string | null = null): Client {
@@ -43,6 +44,7 @@ export function makeClient(app: FastifyInstance, cookie: string | null = null, c
     },
     get: (url, headers) => c.request({ method: 'GET', url, headers }),
     post: (url, body, headers) => c.request({ method: 'POST', url, payload: body as InjectOptions['payload'], headers }),
+    patch: (url, body, headers) => c.request({ method: 'PATCH', url, payload: body as InjectOptions['payload'], headers }),
   };
   return c;
 }

@@ -25,21 +25,29 @@ export const PERMISSIONS = [
   'policies.manage',
   'audit.read',
   'users.manage',
+  'cases.read',
+  'cases.manage',
+  'quarantine.manage',
+  'zones.manage',
+  'tasks.work',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const everyoneReads: Permission[] = ['units.read', 'policies.read'];
 const peopleReaders: Permission[] = [...everyoneReads, 'people.search', 'people.read'];
+/** Case investigation, tracing, quarantine orders and zoning. */
+const tracing: Permission[] = ['cases.read', 'cases.manage', 'quarantine.manage', 'zones.manage', 'tasks.work'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   province_admin: PERMISSIONS,
-  command_staff: [...peopleReaders, 'people.import', 'audit.read'],
-  district_officer: [...peopleReaders, 'people.import', 'units.manage'],
-  commune_officer: [...peopleReaders, 'units.manage'],
-  health_worker: peopleReaders,
-  lab_technician: peopleReaders,
+  command_staff: [...peopleReaders, 'people.import', 'audit.read', ...tracing],
+  district_officer: [...peopleReaders, 'people.import', 'units.manage', ...tracing],
+  commune_officer: [...peopleReaders, 'units.manage', ...tracing],
+  health_worker: [...peopleReaders, 'cases.read', 'cases.manage', 'quarantine.manage', 'tasks.work'],
+  lab_technician: [...peopleReaders, 'cases.read'],
   vaccinator: peopleReaders,
-  community_team: peopleReaders,
+  // Community COVID teams work from their task list: call, visit, deliver decisions, daily checks.
+  community_team: [...peopleReaders, 'tasks.work'],
   checkpoint_officer: peopleReaders,
   viewer: everyoneReads,
 };

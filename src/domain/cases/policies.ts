@@ -54,6 +54,12 @@ export interface IsolationPolicy {
   testDays: number[];
 }
 
+export interface TracingDueHours {
+  investigateCase: number;
+  callContact: number;
+  deliverDecision: number;
+}
+
 export interface ZoneLiftPolicy {
   days: number;
 }
@@ -166,5 +172,21 @@ export const CASE_POLICY_DEFINITIONS: PolicyDefinition[] = [
     title: { vi: 'Khoảng thời gian gộp ca bệnh thành chùm', en: 'Cluster window' },
     schema: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 60 }) }),
     defaults: [{ effectiveFrom: '2021-07-01', value: { days: 14 }, source: 'Một thời kỳ ủ bệnh tối đa (14 ngày), cấu hình của tỉnh (cần xác minh)' }],
+  },
+  {
+    key: 'tracing.due_hours',
+    title: { vi: 'Thời hạn nhiệm vụ truy vết (giờ)', en: 'Tracing task deadlines (hours)' },
+    schema: Type.Object({
+      investigateCase: Type.Integer({ minimum: 1, maximum: 168 }),
+      callContact: Type.Integer({ minimum: 1, maximum: 168 }),
+      deliverDecision: Type.Integer({ minimum: 1, maximum: 168 }),
+    }),
+    defaults: [
+      {
+        effectiveFrom: '2021-07-01',
+        value: { investigateCase: 24, callContact: 12, deliverDecision: 24 },
+        source: 'Chỉ thị của tỉnh: "truy vết nhanh, khoanh vùng gọn, cách ly ngay" — thời hạn cụ thể do tỉnh cấu hình (cần xác minh)',
+      },
+    ],
   },
 ];

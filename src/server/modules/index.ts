@@ -7,5 +7,6 @@ import policies from './policies/routes.ts';
 import auditLog from './audit/routes.ts';
 import users from './users/routes.ts';
 import imports from './imports/routes.ts';
+import cases from './cases/routes.ts';
 
-export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports];
+export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports, cases];
