@@ -20,6 +20,12 @@ const ImportPage = lazy(() => import('./imports/ImportPage.tsx'));
 const PoliciesPage = lazy(() => import('./policies/PoliciesPage.tsx'));
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx'));
 const UsersPage = lazy(() => import('./users/UsersPage.tsx'));
+const CasesPage = lazy(() => import('./cases/CasesPage.tsx'));
+const CasePage = lazy(() => import('./cases/CasePage.tsx'));
+const GraphPage = lazy(() => import('./cases/GraphPage.tsx'));
+const TasksPage = lazy(() => import('./tasks/TasksPage.tsx'));
+const QuarantinePage = lazy(() => import('./quarantine/QuarantinePage.tsx'));
+const ZonesPage = lazy(() => import('./zones/ZonesPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -58,6 +64,12 @@ export function App() {
                   <Route path="policies" element={<RequirePermission permission="policies.read"><PoliciesPage /></RequirePermission>} />
                   <Route path="audit" element={<RequirePermission permission="audit.read"><AuditPage /></RequirePermission>} />
                   <Route path="users" element={<RequirePermission permission="users.manage"><UsersPage /></RequirePermission>} />
+                  <Route path="cases" element={<RequirePermission permission="cases.read"><CasesPage /></RequirePermission>} />
+                  <Route path="cases/graph" element={<RequirePermission permission="cases.read"><GraphPage /></RequirePermission>} />
+                  <Route path="cases/:id" element={<RequirePermission permission="cases.read"><CasePage /></RequirePermission>} />
+                  <Route path="tasks" element={<RequirePermission permission="tasks.work"><TasksPage /></RequirePermission>} />
+                  <Route path="quarantine" element={<RequirePermission permission="cases.read"><QuarantinePage /></RequirePermission>} />
+                  <Route path="zones" element={<RequirePermission permission="cases.read"><ZonesPage /></RequirePermission>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

@@ -4,6 +4,11 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import vi from './vi.json';
 import en from './en.json';
+// Each area keeps its own strings file, merged at the top level (keys must not collide).
+import casesVi from './cases.vi.json';
+import casesEn from './cases.en.json';
+import fieldVi from './field.vi.json';
+import fieldEn from './field.en.json';
 
 export type Lang = 'vi' | 'en';
 export const LANGS: Lang[] = ['vi', 'en'];
@@ -19,7 +24,7 @@ function storedLang(): Lang {
 }
 
 i18n.use(initReactI18next).init({
-  resources: { vi: { translation: vi }, en: { translation: en } },
+  resources: { vi: { translation: { ...vi, ...casesVi, ...fieldVi } }, en: { translation: { ...en, ...casesEn, ...fieldEn } } },
   lng: storedLang(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false },

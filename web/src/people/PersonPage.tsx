@@ -10,6 +10,8 @@ import { PageLoader } from '../common/PageLoader.tsx';
 import { ageOn, formatDate, formatPhone, todayInVietnam } from '../lib/format.ts';
 import type { Person } from '../lib/types.ts';
 import { usePerson } from './queries.ts';
+import { useMe } from '../auth/auth.tsx';
+import { PersonTracing } from '../cases/PersonTracing.tsx';
 
 export default function PersonPage() {
   const { t } = useTranslation();
@@ -17,6 +19,7 @@ export default function PersonPage() {
   const navigate = useNavigate();
   const phone = useMediaQuery('(max-width: 48em)');
   const q = usePerson(id);
+  const canReadCases = useMe().permissions.includes('cases.read');
   const back = (
     <Button variant="subtle" leftSection={<IconArrowLeft size={16} />} onClick={() => (window.history.length > 1 ? navigate(-1) : navigate('/people'))} px={0} w="fit-content">
       {t('person.back')}
@@ -69,6 +72,8 @@ export default function PersonPage() {
         </SimpleGrid>
         <div style={{ marginTop: 'var(--mantine-spacing-md)' }}>{field(t('person.address'), p.address)}</div>
       </Card>
+
+      {canReadCases && <PersonTracing personId={p.id} />}
 
       <Card withBorder data-testid="household">
         <Group gap="xs" mb="sm">
