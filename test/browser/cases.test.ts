@@ -101,7 +101,7 @@ describe('commune officer traces a case', () => {
     const dialog = page.getByRole('dialog');
     await pickPerson(page, 'Người tiếp xúc', other);
     await dialog.getByRole('textbox', { name: 'Ngày tiếp xúc' }).fill(dmy(addDays(today, -1)));
-    await dialog.getByRole('textbox', { name: 'Nơi tiếp xúc' }).click();
+    await dialog.getByRole('combobox', { name: 'Nơi tiếp xúc' }).click();
     await page.getByRole('option', { name: 'Nơi làm việc' }).click();
     await dialog.getByRole('textbox', { name: 'Thời gian tiếp xúc' }).fill('5');
     await dialog.getByText('Không', { exact: true }).click();

@@ -64,10 +64,7 @@ export default function CasePage() {
       </Stack>
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
-          <Stack gap="md">
-            <InvestigationCard record={c} canEdit={canManage} />
-            <ContactsCard detail={d} canManage={canManage} canOrder={canOrder} />
-          </Stack>
+          <InvestigationCard record={c} canEdit={canManage} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack gap="md">
@@ -125,6 +122,7 @@ export default function CasePage() {
           </Stack>
         </Grid.Col>
       </Grid>
+      <ContactsCard detail={d} canManage={canManage} canOrder={canOrder} />
       <Modal opened={isolating} onClose={() => setIsolating(false)} title={t('cases.orderIsolation')} size="lg" fullScreen={phone}>
         {isolating && (
           <OrderForm

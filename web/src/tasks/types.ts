@@ -1,0 +1,37 @@
+// Shapes of GET /api/tasks (src/server/modules/cases/tasks.ts).
+export type TaskKind = 'call_contact' | 'test_contact' | 'deliver_decision' | 'daily_check' | 'investigate_case';
+export type TaskState = 'open' | 'overdue' | 'done';
+
+export interface Task {
+  id: number;
+  kind: TaskKind;
+  personId: number | null;
+  fullName: string | null;
+  phone: string | null;
+  address: string | null;
+  villageName: string | null;
+  communeName: string | null;
+  caseId: number | null;
+  contactId: number | null;
+  orderId: number | null;
+  role: string;
+  assigneeId: number | null;
+  assigneeName: string | null;
+  dueAt: string;
+  overdue: boolean;
+  detail: { day?: number; date?: string } | null;
+  status: 'open' | 'done' | 'cancelled';
+  doneAt: string | null;
+  note: string | null;
+}
+
+export interface TaskCounts {
+  open: number;
+  overdue: number;
+  doneToday: number;
+}
+
+export interface TaskList {
+  items: Task[];
+  counts: TaskCounts;
+}
