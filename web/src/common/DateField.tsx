@@ -36,7 +36,8 @@ export function DateField({ value, onChange, error, ...rest }: Props) {
         }
         const iso = parseDayFirstDate(s);
         setInvalid(!iso && s.trim().length >= 8);
-        if (iso) onChange(iso);
+        // While the text is not a date the value is empty: a half-edited date is never sent.
+        onChange(iso);
       }}
       onBlur={() => setInvalid(!!text.trim() && !parseDayFirstDate(text))}
     />

@@ -1,0 +1,261 @@
+// The transmission graph as the server sends it (columns, one entry per person) and the pure steps that
+// turn it into what sigma draws: filter by commune and date, lay out, colour, size and label.
+import { DirectedGraph } from 'graphology';
+import { layoutGraph } from './graphLayout.ts';
+
+export { makeSyntheticPayload } from './syntheticPayload.ts';
+
+export interface GraphPayload {
+  /** Person ids, one per node. */
+  person: number[];
+  /** Display names, parallel to person. */
+  name: string[];
+  /** 0 = case (F0), 1 = F1, 2 = F2, … (the person's closest degree). */
+  degree: number[];
+  /** Case status for cases ('confirmed' | 'recovered' | 'died' | 'transferred'), contact status for others ('traced' | 'proposed' | 'became_case'). */
+  status: string[];
+  /** Commune code of residence, parallel to person. */
+  commune: string[];
+  /** ISO date: report date for a case, exposure date for a contact. */
+  date: string[];
+  /** Cluster id of the case, or null. */
+  cluster: (number | null)[];
+  /** Edges as flat index pairs into the arrays above: [source0, target0, source1, target1, …] (source = who exposed, target = who was exposed). */
+  edges: number[];
+  /** Set when the server cut the graph at its limit. */
+  truncated: boolean;
+}
+
+export type ColourBy = 'status' | 'degree' | 'cluster';
+
+export interface GraphFilter {
+  /** Communes of residence to keep; null or absent keeps all. */
+  communes?: Set<string> | null;
+  /** First and last date kept (ISO, inclusive); a person without a date is dropped when either is set. */
+  from?: string;
+  to?: string;
+  colourBy: ColourBy;
+}
+
+export interface NodeAttributes {
+  x: number;
+  y: number;
+  size: number;
+  color: string;
+  label: string;
+  personId: number;
+  degree: number;
+  status: string;
+  /** The person's cluster: a case's own, or for a contact the cluster of the case it hangs from in the layout. */
+  cluster: number | null;
+  /** 'border' draws borderColor as a ring (a contact who became a case); absent means sigma's default disc. */
+  type?: 'border';
+  borderColor?: string;
+}
+
+export interface EdgeAttributes {
+  size: number;
+  color: string;
+  /** Case to case: a transmission link, drawn stronger than case-to-contact exposure. */
+  transmission: boolean;
+  type?: 'arrow';
+}
+
+export interface GraphAttributes {
+  truncated: boolean;
+  colourBy: ColourBy;
+  /** Larger side of the layout's bounding box, in layout units (sizes are in the same units). */
+  extent: number;
+}
+
+export type ContactGraphModel = DirectedGraph<NodeAttributes, EdgeAttributes, GraphAttributes>;
+
+export const CASE_STATUS_COLORS: Record<string, string> = {
+  confirmed: '#e03131',
+  recovered: '#2f9e44',
+  died: '#343a40',
+  transferred: '#7048e8',
+};
+const UNKNOWN_CASE_COLOR = '#e8590c';
+/** F0, F1, F2, F3 and beyond. */
+export const DEGREE_COLORS = ['#e03131', '#fd7e14', '#fcc419', '#adb5bd'];
+export const BECAME_CASE_BORDER = '#c92a2a';
+export const CLUSTER_PALETTE = [
+  '#1c7ed6', '#f76707', '#37b24d', '#ae3ec9', '#f59f00', '#1098ad',
+  '#d6336c', '#74b816', '#4263eb', '#e03131', '#0ca678', '#845ef7',
+];
+export const NO_CLUSTER_COLOR = '#ced4da';
+const EDGE_COLOR = '#ced4da';
+const TRANSMISSION_COLOR = '#ff8787';
+
+const degreeColor = (degree: number) => DEGREE_COLORS[Math.min(Math.max(degree, 0), DEGREE_COLORS.length - 1)];
+export const clusterColor = (cluster: number | null) =>
+  cluster == null ? NO_CLUSTER_COLOR : CLUSTER_PALETTE[((cluster % CLUSTER_PALETTE.length) + CLUSTER_PALETTE.length) % CLUSTER_PALETTE.length];
+
+export function nodeColor(colourBy: ColourBy, degree: number, status: string, cluster: number | null): string {
+  if (colourBy === 'cluster') return clusterColor(cluster);
+  if (colourBy === 'degree' || degree > 0) return degreeColor(degree);
+  return CASE_STATUS_COLORS[status] ?? UNKNOWN_CASE_COLOR;
+}
+
+export interface LegendItem {
+  /** i18n key of the label. */
+  key: string;
+  color: string;
+  /** Ring drawn around the swatch. */
+  border?: string;
+  /** Several colours in one swatch (one per cluster). */
+  swatches?: string[];
+}
+
+export function legendFor(colourBy: ColourBy): LegendItem[] {
+  const degrees = (from: number) =>
+    DEGREE_COLORS.slice(from).map((color, i) => ({ key: `graph.legend.${['f0', 'f1', 'f2', 'f3plus'][from + i]}`, color }));
+  if (colourBy === 'degree') return degrees(0);
+  if (colourBy === 'cluster')
+    return [
+      { key: 'graph.legend.cluster', color: CLUSTER_PALETTE[0], swatches: CLUSTER_PALETTE.slice(0, 5) },
+      { key: 'graph.legend.noCluster', color: NO_CLUSTER_COLOR },
+    ];
+  return [
+    ...Object.entries(CASE_STATUS_COLORS).map(([status, color]) => ({ key: `graph.legend.${status}`, color })),
+    ...degrees(1),
+    { key: 'graph.legend.becameCase', color: DEGREE_COLORS[1], border: BECAME_CASE_BORDER },
+  ];
+}
+
+/** Node radius in layout units (a star's first ring is 2.6 units from its case): a case, an F1, an F2 or further. */
+export const NODE_SIZES = [1.5, 0.9, 0.75];
+
+/** Sets a node's colour (and the became-case ring, shown when colouring by status). */
+function paint(node: NodeAttributes, colourBy: ColourBy) {
+  node.color = nodeColor(colourBy, node.degree, node.status, node.cluster);
+  if (colourBy === 'status' && node.status === 'became_case') {
+    node.type = 'border';
+    node.borderColor = BECAME_CASE_BORDER;
+  } else {
+    delete node.type;
+    delete node.borderColor;
+  }
+}
+
+/** Colours a built graph another way, in place, without laying it out again. */
+export function recolour(graph: ContactGraphModel, colourBy: ColourBy) {
+  if (graph.getAttribute('colourBy') === colourBy) return;
+  graph.updateEachNodeAttributes((_, node) => {
+    paint(node, colourBy);
+    return node;
+  });
+  graph.setAttribute('colourBy', colourBy);
+}
+
+export function keeps(filter: GraphFilter, commune: string, date: string): boolean {
+  if (filter.communes && !filter.communes.has(commune)) return false;
+  if ((filter.from || filter.to) && !date) return false;
+  if (filter.from && date < filter.from) return false;
+  if (filter.to && date > filter.to) return false;
+  return true;
+}
+
+/**
+ * The people that pass the filter, the edges between them, laid out and coloured. Node keys are person
+ * ids as strings (a repeated person id keeps its first row); edge keys are "e<n>". Edges that point
+ * outside the arrays, loops and repeats are dropped.
+ */
+export function buildGraph(payload: GraphPayload, filter: GraphFilter): ContactGraphModel {
+  const total = payload.person.length;
+  const local = new Int32Array(total).fill(-1);
+  const rows: number[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < total; i++) {
+    if (!keeps(filter, payload.commune[i], payload.date[i])) continue;
+    const id = payload.person[i];
+    if (seen.has(id)) continue;
+    seen.add(id);
+    local[i] = rows.length;
+    rows.push(i);
+  }
+  const n = rows.length;
+
+  const pairs: number[] = [];
+  const pairSeen = new Set<number>();
+  const src = payload.edges;
+  for (let j = 0; j + 1 < src.length; j += 2) {
+    const s = src[j];
+    const t = src[j + 1];
+    if (!(s >= 0 && s < total && t >= 0 && t < total)) continue;
+    const a = local[s];
+    const b = local[t];
+    if (a < 0 || b < 0 || a === b) continue;
+    const key = a * n + b;
+    if (pairSeen.has(key)) continue;
+    pairSeen.add(key);
+    pairs.push(a, b);
+  }
+  const edges = Int32Array.from(pairs);
+  // Stars form round cases; the earliest case of a chain is the root of its generations.
+  const isCase = new Uint8Array(n);
+  const rank = new Float64Array(n);
+  for (let v = 0; v < n; v++) {
+    const row = rows[v];
+    isCase[v] = payload.degree[row] === 0 ? 1 : 0;
+    rank[v] = Number((payload.date[row] ?? '').replaceAll('-', '')) || Infinity;
+  }
+  const layout = layoutGraph(n, edges, isCase, rank);
+
+  // Contacts take the cluster of the case they hang from, so colouring by cluster shows whole chains.
+  const cluster: (number | null)[] = new Array(n);
+  for (let v = 0; v < n; v++) {
+    const hub = layout.hubOf[v];
+    cluster[v] = isCase[hub] ? (payload.cluster[rows[hub]] ?? null) : null;
+  }
+
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (let v = 0; v < n; v++) {
+    x0 = Math.min(x0, layout.x[v]);
+    x1 = Math.max(x1, layout.x[v]);
+    y0 = Math.min(y0, layout.y[v]);
+    y1 = Math.max(y1, layout.y[v]);
+  }
+  const graph: ContactGraphModel = new DirectedGraph({ allowSelfLoops: false });
+  graph.replaceAttributes({ truncated: payload.truncated, colourBy: filter.colourBy, extent: n ? Math.max(x1 - x0, y1 - y0, 1) : 1 });
+  // Contacts first and cases last: sigma draws in insertion order, so a case stays visible over its contacts.
+  const byDegree = Array.from({ length: n }, (_, v) => v).sort(
+    (a, b) => payload.degree[rows[b]] - payload.degree[rows[a]] || a - b,
+  );
+  for (const v of byDegree) {
+    const row = rows[v];
+    const degree = payload.degree[row];
+    const status = payload.status[row];
+    const attributes: NodeAttributes = {
+      x: layout.x[v],
+      y: layout.y[v],
+      size: NODE_SIZES[Math.min(Math.max(degree, 0), NODE_SIZES.length - 1)],
+      color: '',
+      label: `${payload.name[row]} · F${degree}`,
+      personId: payload.person[row],
+      degree,
+      status,
+      cluster: cluster[v],
+    };
+    paint(attributes, filter.colourBy);
+    graph.addNode(String(payload.person[row]), attributes);
+  }
+  const arrows = edges.length / 2 <= 5_000;
+  for (let j = 0; j < edges.length; j += 2) {
+    const s = rows[edges[j]];
+    const t = rows[edges[j + 1]];
+    const transmission = payload.degree[s] === 0 && payload.degree[t] === 0;
+    const attributes: EdgeAttributes = {
+      size: transmission ? 0.3 : 0.12,
+      color: transmission ? TRANSMISSION_COLOR : EDGE_COLOR,
+      transmission,
+    };
+    if (arrows) attributes.type = 'arrow';
+    graph.addDirectedEdgeWithKey(`e${j >> 1}`, String(payload.person[s]), String(payload.person[t]), attributes);
+  }
+  return graph;
+}
