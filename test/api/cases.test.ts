@@ -24,7 +24,9 @@ async function setup(ctx: TestContext): Promise<Setup> {
     AND NOT EXISTS (SELECT 1 FROM quarantine_order o WHERE o.province_code = p.province_code AND o.person_id = p.id)`;
   const hh = await ctx.db.query<{ household_id: string }>(
     `SELECT p.household_id FROM person p WHERE p.province_code = '20' AND p.commune_code = $1 AND ${free}
-      GROUP BY p.household_id HAVING count(*) >= 3 ORDER BY p.household_id LIMIT 1`,
+      GROUP BY p.household_id
+      HAVING count(*) >= 3 AND count(*) = (SELECT count(*) FROM person h WHERE h.province_code = '20' AND h.household_id = p.household_id)
+      ORDER BY p.household_id LIMIT 1`,
     [commune],
   );
   const household = (await ctx.db.query<{ id: number }>(`SELECT id FROM person p WHERE province_code = '20' AND household_id = $1 ORDER BY birth_date, id`, [hh.rows[0].household_id])).rows.map((r) => Number(r.id));

@@ -7,6 +7,7 @@ import { importAdminUnits, importBoundaries } from '../modules/units/service.ts'
 import { refreshUnitStats } from '../modules/units/store.ts';
 import { createDemoUsers, type DemoLogin } from './users.ts';
 import { generatePopulation } from './population.ts';
+import { createDemoOutbreak, type OutbreakCounts } from './outbreak.ts';
 
 export interface DemoOptions {
   provinceCode: string;
@@ -18,6 +19,8 @@ export interface DemoOptions {
   /** Override the boundaries file (default <sharedDataDir>/geo/<code>.json). */
   boundariesFile?: string;
   seed?: number;
+  /** The demo date (ISO): ages are counted to it and the outbreak ends on it (default: today, UTC). */
+  today?: string;
   onProgress?: (step: string, done: number, total: number) => void;
 }
 
@@ -26,6 +29,7 @@ export interface DemoResult {
   provinceName: string;
   people: number;
   households: number;
+  outbreak: OutbreakCounts;
   logins: DemoLogin[];
   boundaryMismatches: { unknownBoundaries: { unitCode: string; name: string | null }[]; unitsWithoutBoundary: { code: string; name: string }[] };
 }
@@ -43,12 +47,15 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
     mismatches = { unknownBoundaries: b.unknownBoundaries, unitsWithoutBoundary: b.unitsWithoutBoundary };
   }
   progress('units', 1, 1);
-  const pop = await generatePopulation(db, { provinceCode: opts.provinceCode, scale: opts.scale, seed: opts.seed ?? 2021, onProgress: progress });
+  const seed = opts.seed ?? 2021;
+  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const pop = await generatePopulation(db, { provinceCode: opts.provinceCode, scale: opts.scale, seed, asOf: today, onProgress: progress });
+  const outbreak = await createDemoOutbreak(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
   progress('statistics', 0, 1);
   await refreshUnitStats(db, opts.provinceCode);
   progress('statistics', 1, 1);
   const logins = await db.tx((q) => createDemoUsers(q, opts.provinceCode));
-  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, logins, boundaryMismatches: mismatches };
+  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak, logins, boundaryMismatches: mismatches };
 }
 
 export async function hasProvince(db: Db): Promise<boolean> {
