@@ -312,6 +312,14 @@ for (const kind of DB_KINDS) {
       expect(g.degree[f2]).toBe(2);
       const xaGraph = (await (await ctx.as('xa')).get('/api/cases/graph')).json();
       expect(xaGraph.commune.every((c: string) => c === s.commune)).toBe(true);
+      // Small graphs carry the names; large ones ask for the names they show, within the jurisdiction.
+      expect(g.name).toHaveLength(n);
+      const [own] = await ctx.db.query<{ name: string }>(`SELECT full_name AS name FROM person WHERE id = $1`, [s.household[0]]).then((r) => r.rows);
+      expect(g.name[root]).toBe(own.name);
+      const names = await (await ctx.as('xa')).post('/api/cases/graph/names', { people: [s.household[0], s.farPerson] });
+      expect(names.statusCode).toBe(200);
+      expect(names.json()).toEqual({ people: [s.household[0]], names: [own.name] });
+      expect((await (await ctx.as('xa')).post('/api/cases/graph/names', { people: [] })).statusCode).toBe(400);
 
       const proposals = (await admin.post('/api/clusters/proposals', {})).json();
       const ours = proposals.find((p: { caseIds: number[] }) => p.caseIds.includes(caseId));

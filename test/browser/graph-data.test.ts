@@ -9,6 +9,7 @@ import {
   DEGREE_COLORS,
   legendFor,
   makeSyntheticPayload,
+  nameLabel,
   recolour,
   type ContactGraphModel,
   type GraphPayload,
@@ -72,7 +73,7 @@ describe('buildGraph', () => {
     const p = tiny();
     p.edges.push(0, 1, 3, 3, 0, 99, -1, 2);
     p.person.push(1);
-    p.name.push('An again');
+    p.name!.push('An again');
     p.degree.push(0);
     p.status.push('confirmed');
     p.commune.push('A');
@@ -258,5 +259,16 @@ describe('makeSyntheticPayload', () => {
     expect(a.edges.every((i) => Number.isInteger(i) && i >= 0 && i < n)).toBe(true);
     expect(a.date.every((d) => /^2021-0[78]-\d\d$/.test(d))).toBe(true);
     expect(new Set(a.cluster.filter((c) => c != null)).size).toBeGreaterThan(10);
+  });
+});
+
+describe('graphs without names (large outbreaks: names are asked for as people are shown)', () => {
+  it('labels people by their degree until their name is known', () => {
+    const p = makeSyntheticPayload(5, 3, 7);
+    delete p.name;
+    const g = buildGraph(p, { colourBy: 'status' });
+    const labels = g.nodes().map((n) => g.getNodeAttribute(n, 'label'));
+    expect(labels.every((l) => /^F\d$/.test(l!))).toBe(true);
+    expect(nameLabel('Nguyễn Văn An', 1)).toBe('Nguyễn Văn An · F1');
   });
 });

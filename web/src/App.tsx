@@ -23,6 +23,7 @@ const UsersPage = lazy(() => import('./users/UsersPage.tsx'));
 const CasesPage = lazy(() => import('./cases/CasesPage.tsx'));
 const CasePage = lazy(() => import('./cases/CasePage.tsx'));
 const GraphPage = lazy(() => import('./cases/GraphPage.tsx'));
+const ClustersPage = lazy(() => import('./cases/ClustersPage.tsx'));
 const TasksPage = lazy(() => import('./tasks/TasksPage.tsx'));
 const QuarantinePage = lazy(() => import('./quarantine/QuarantinePage.tsx'));
 const ZonesPage = lazy(() => import('./zones/ZonesPage.tsx'));
@@ -66,6 +67,7 @@ export function App() {
                   <Route path="users" element={<RequirePermission permission="users.manage"><UsersPage /></RequirePermission>} />
                   <Route path="cases" element={<RequirePermission permission="cases.read"><CasesPage /></RequirePermission>} />
                   <Route path="cases/graph" element={<RequirePermission permission="cases.read"><GraphPage /></RequirePermission>} />
+                  <Route path="cases/clusters" element={<RequirePermission permission="cases.read"><ClustersPage /></RequirePermission>} />
                   <Route path="cases/:id" element={<RequirePermission permission="cases.read"><CasePage /></RequirePermission>} />
                   <Route path="tasks" element={<RequirePermission permission="tasks.work"><TasksPage /></RequirePermission>} />
                   <Route path="quarantine" element={<RequirePermission permission="cases.read"><QuarantinePage /></RequirePermission>} />

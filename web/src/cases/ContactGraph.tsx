@@ -21,14 +21,20 @@ import {
   type GraphPayload,
   type LegendItem,
   type NodeAttributes,
+  nameLabel,
 } from './graphData.ts';
 
 interface Props {
   payload: GraphPayload;
   filter: GraphFilter;
   onOpenPerson?(personId: number): void;
+  /** For payloads without names: the names of these people (only those the user zooms in on, or taps). */
+  fetchNames?(personIds: number[]): Promise<Map<number, string>>;
   height?: number | string;
 }
+
+/** Names asked for at once when zoomed in on a large graph. */
+const NAMES_PER_REQUEST = 1_000;
 
 /** Up to this many nodes, hovering greys out everyone else (a full redraw); above it only the neighbourhood is lit. */
 const DIM_OTHERS_UP_TO = 5_000;
@@ -54,12 +60,14 @@ interface Hover {
 }
 const NO_HOVER: Hover = { node: null, nodes: new Set(), edges: new Set() };
 
-export function ContactGraph({ payload, filter, onOpenPerson, height = 600 }: Props) {
+export function ContactGraph({ payload, filter, onOpenPerson, fetchNames, height = 600 }: Props) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const sigmaRef = useRef<Sigma<NodeAttributes, EdgeAttributes, GraphAttributes> | null>(null);
   const openRef = useRef(onOpenPerson);
   openRef.current = onOpenPerson;
+  const namesRef = useRef(fetchNames);
+  namesRef.current = fetchNames;
   const [ready, setReady] = useState(false);
   const [tapped, setTapped] = useState<{ key: string; label: string } | null>(null);
 
@@ -138,6 +146,7 @@ export function ContactGraph({ payload, filter, onOpenPerson, height = 600 }: Pr
         lastTap = node;
         setHover(node);
         setTapped({ key: node, label: graph.getNodeAttribute(node, 'label') });
+        void nameVisible(node);
         return;
       }
       lastTap = null;
@@ -149,6 +158,56 @@ export function ContactGraph({ payload, filter, onOpenPerson, height = 600 }: Pr
       setTapped(null);
       if (hover.node !== null) setHover(null);
     });
+
+    // Large graphs come without names: ask for those of the people big enough on screen to be labelled.
+    const named = new Set<string>();
+    let naming = false;
+    const nameVisible = async (only?: string) => {
+      if (payload.name || !namesRef.current || naming) return;
+      const wanted: string[] = [];
+      if (only) {
+        if (!named.has(only)) wanted.push(only);
+      } else {
+        // Labels show once zoomed in: name the people on screen when there are few enough of them.
+        const { width, height: h } = sigma.getDimensions();
+        let visible = 0;
+        for (const node of graph.nodes()) {
+          const d = sigma.getNodeDisplayData(node);
+          if (!d) continue;
+          const p = sigma.framedGraphToViewport(d);
+          if (p.x < 0 || p.y < 0 || p.x > width || p.y > h) continue;
+          if (++visible > 2 * NAMES_PER_REQUEST) return;
+          if (!named.has(node) && wanted.length < NAMES_PER_REQUEST) wanted.push(node);
+        }
+      }
+      if (!wanted.length) return;
+      naming = true;
+      try {
+        const names = await namesRef.current(wanted.map(Number));
+        if (sigmaRef.current !== sigma) return;
+        for (const node of wanted) {
+          named.add(node);
+          const name = names.get(Number(node));
+          if (name) graph.setNodeAttribute(node, 'label', nameLabel(name, graph.getNodeAttribute(node, 'degree')));
+        }
+        if (only) setTapped((tp) => (tp?.key === only ? { key: only, label: graph.getNodeAttribute(only, 'label') } : tp));
+        sigma.refresh({ partialGraph: { nodes: wanted }, skipIndexation: true });
+      } catch {
+        // Names are a help for reading; the graph works without them.
+      } finally {
+        naming = false;
+      }
+    };
+    let nameTimer: number | undefined;
+    const nameSoon = () => {
+      window.clearTimeout(nameTimer);
+      nameTimer = window.setTimeout(() => void nameVisible(), 300);
+    };
+    if (!payload.name) {
+      sigma.getCamera().on('updated', nameSoon);
+      sigma.on('enterNode', ({ node }) => void nameVisible(node));
+      nameSoon();
+    }
 
     // Large graphs leave edges and the picking image out while the camera moves (largeGraphPrograms.ts):
     // draw them once it has come to rest.
@@ -178,6 +237,7 @@ export function ContactGraph({ payload, filter, onOpenPerson, height = 600 }: Pr
 
     return () => {
       window.clearTimeout(settle);
+      window.clearTimeout(nameTimer);
       resize.disconnect();
       sigma.kill();
       sigmaRef.current = null;

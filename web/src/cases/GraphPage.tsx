@@ -86,6 +86,10 @@ export default function GraphPage() {
           filter={filter}
           height="calc(100dvh - 260px)"
           onOpenPerson={(personId) => navigate(`/people/${personId}`)}
+          fetchNames={async (people) => {
+            const r = await api<{ people: number[]; names: string[] }>('/cases/graph/names', { method: 'POST', body: { people } });
+            return new Map(r.people.map((p, i) => [p, r.names[i]]));
+          }}
         />
       )}
     </Stack>

@@ -8,8 +8,8 @@ export { makeSyntheticPayload } from './syntheticPayload.ts';
 export interface GraphPayload {
   /** Person ids, one per node. */
   person: number[];
-  /** Display names, parallel to person. */
-  name: string[];
+  /** Display names, parallel to person; absent for large graphs, whose names are asked for as they are shown (nameLabel). */
+  name?: string[];
   /** 0 = case (F0), 1 = F1, 2 = F2, … (the person's closest degree). */
   degree: number[];
   /** Case status for cases ('confirmed' | 'recovered' | 'died' | 'transferred'), contact status for others ('traced' | 'proposed' | 'became_case'). */
@@ -36,6 +36,9 @@ export interface GraphFilter {
   to?: string;
   colourBy: ColourBy;
 }
+
+/** A node's label once its name is known. */
+export const nameLabel = (name: string, degree: number) => `${name} · F${degree}`;
 
 export interface NodeAttributes {
   x: number;
@@ -235,7 +238,7 @@ export function buildGraph(payload: GraphPayload, filter: GraphFilter): ContactG
       y: layout.y[v],
       size: NODE_SIZES[Math.min(Math.max(degree, 0), NODE_SIZES.length - 1)],
       color: '',
-      label: `${payload.name[row]} · F${degree}`,
+      label: payload.name ? nameLabel(payload.name[row], degree) : `F${degree}`,
       personId: payload.person[row],
       degree,
       status,

@@ -27,10 +27,11 @@ export function makeSyntheticPayload(cases: number, contactsPerCase: number, see
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   const isoDay = (day: number) => new Date(FIRST_DAY + Math.min(Math.max(day, 0), DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
 
-  const p: GraphPayload = { person: [], name: [], degree: [], status: [], commune: [], date: [], cluster: [], edges: [], truncated: false };
+  const names: string[] = [];
+  const p: GraphPayload = { person: [], name: names, degree: [], status: [], commune: [], date: [], cluster: [], edges: [], truncated: false };
   const add = (degree: number, status: string, commune: string, day: number) => {
     p.person.push(p.person.length + 1);
-    p.name.push(`${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`);
+    names.push(`${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`);
     p.degree.push(degree);
     p.status.push(status);
     p.commune.push(commune);

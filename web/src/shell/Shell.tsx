@@ -1,7 +1,7 @@
 // The app shell: header with the language switch and the user, navigation that collapses on phones.
 import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton, ScrollArea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBarrierBlock, IconChecklist, IconClipboardList, IconFileImport, IconHomeShield, IconLogout, IconMap2, IconScale, IconSearch, IconShieldCheck, IconTopologyStar3, IconUserCircle, IconUsers, IconVirus } from '@tabler/icons-react';
+import { IconAffiliate, IconBarrierBlock, IconChecklist, IconClipboardList, IconFileImport, IconHomeShield, IconLogout, IconMap2, IconScale, IconSearch, IconShieldCheck, IconTopologyStar3, IconUserCircle, IconUsers, IconVirus } from '@tabler/icons-react';
 import { useEffect, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router-dom';
@@ -27,8 +27,9 @@ export function Shell() {
   const items: NavItem[] = [
     { to: `/units/${me.unitCode}`, label: t('nav.map'), icon: IconMap2, permission: 'units.read', match: (p) => p === '/' || p.startsWith('/units') },
     { to: '/people', label: t('nav.search'), icon: IconSearch, permission: 'people.search', match: (p) => p.startsWith('/people') },
-    { to: '/cases', label: t('nav.cases'), icon: IconVirus, permission: 'cases.read', match: (p) => p.startsWith('/cases') && !p.startsWith('/cases/graph') },
+    { to: '/cases', label: t('nav.cases'), icon: IconVirus, permission: 'cases.read', match: (p) => p.startsWith('/cases') && !p.startsWith('/cases/graph') && !p.startsWith('/cases/clusters') },
     { to: '/cases/graph', label: t('nav.graph'), icon: IconTopologyStar3, permission: 'cases.read', match: (p) => p.startsWith('/cases/graph') },
+    { to: '/cases/clusters', label: t('nav.clusters'), icon: IconAffiliate, permission: 'cases.read', match: (p) => p.startsWith('/cases/clusters') },
     { to: '/tasks', label: t('nav.tasks'), icon: IconChecklist, permission: 'tasks.work', match: (p) => p.startsWith('/tasks') },
     { to: '/quarantine', label: t('nav.quarantine'), icon: IconHomeShield, permission: 'cases.read', match: (p) => p.startsWith('/quarantine') },
     { to: '/zones', label: t('nav.zones'), icon: IconBarrierBlock, permission: 'cases.read', match: (p) => p.startsWith('/zones') },

@@ -11,7 +11,7 @@ import * as store from './store.ts';
 import { addContacts, createCase, updateCase, type Actor, type CaseInput, type CasePatch, type ContactInput } from './service.ts';
 import { createFacility, getOrder, issueOrder, listFacilities, listOrders, recordCheck, releaseOrder, type OrderInput } from './orders.ts';
 import { assignTask, completeTask, getTask, listTasks, taskCounts } from './tasks.ts';
-import { clusterProposals, graphData } from './graph.ts';
+import { clusterProposals, graphData, personNames } from './graph.ts';
 import { createZone, extendZone, getZone, liftZone, listZones, zoneResidents, type ZoneInput } from './zones.ts';
 import { decisionPdfData } from './decision.ts';
 import { renderDecisionPdf } from './decisionPdf.ts';
@@ -155,9 +155,27 @@ const routes: FastifyPluginAsync = async (app) => {
       unitPath = u.rows[0].path;
     }
     const g = await graphData(app.db, scope, { unitPath, from: f.from, to: f.to, limit: f.limit ?? 25_000 });
-    await audit(app.db, req, { action: 'read', entity: 'case_graph', details: { unit: f.unit ?? null, nodes: g.person.length } });
+    await audit(app.db, req, { action: 'read', entity: 'case_graph', details: { unit: f.unit ?? null, from: f.from ?? null, to: f.to ?? null, nodes: g.person.length, names: g.name ? g.name.length : 0 } });
     return g;
   });
+
+  app.post(
+    '/cases/graph/names',
+    {
+      ...read,
+      schema: {
+        tags: ['cases'],
+        summary: 'Names of the people a large graph shows (the graph itself carries names only up to 5,000 people)',
+        body: Type.Object({ people: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 2000 }) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const { people } = req.body as { people: number[] };
+      const names = await personNames(app.db, scopeOf(req), [...new Set(people)]);
+      await audit(app.db, req, { action: 'read', entity: 'case_graph_names', details: { count: names.size } });
+      return { people: [...names.keys()], names: [...names.values()] };
+    },
+  );
 
   app.get('/cases/:id', { ...read, schema: { tags: ['cases'], summary: 'A case with its person, timeline, contacts, orders and household proposals', params: Id } }, async (req) => {
     const { id } = req.params as { id: number };
