@@ -158,6 +158,47 @@ describe('commune officer traces a case', () => {
     await screenshot(page, 'graph');
   });
 
+  it('proposes a cluster from linked cases and the officer names it', async () => {
+    // A household member tests positive: two linked cases.
+    const [k] = await q<{ id: number }>(`SELECT k.id FROM contact k JOIN person p ON p.id = k.person_id WHERE k.source_person_id = $1 AND p.household_id = $2 ORDER BY k.id LIMIT 1`, [f0.id, f0.household_id]);
+    const res = await page.request.post(`/api/contacts/${k.id}/convert`, {
+      data: { reportDate: today, sampleDate: today, detectedIn: 'quarantine', evidence: { rapidPositiveAt: [new Date().toISOString()] } },
+      headers: { 'x-csrf-token': await page.evaluate('fetch("/api/auth/me").then((r) => r.json()).then((m) => m.csrfToken)') as string },
+    });
+    expect(res.status()).toBe(201);
+    await page.getByRole('navigation').getByText('Ổ dịch', { exact: true }).click();
+    await page.getByRole('heading', { name: 'Ổ dịch, chùm ca bệnh', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Tìm ca bệnh liên quan' }).click();
+    // Linked both as household members and through the contact record: "several links".
+    const proposal = page.getByTestId('proposal').filter({ hasText: '2 ca bệnh' }).filter({ hasText: 'Nhiều mối liên kết' }).first();
+    await proposal.waitFor();
+    await proposal.getByRole('button', { name: 'Lập ổ dịch' }).click();
+    await page.getByRole('dialog').getByLabel('Tên ổ dịch').fill('Ổ dịch hộ gia đình thử nghiệm');
+    await page.getByRole('dialog').getByRole('button', { name: 'Lập ổ dịch' }).click();
+    await page.getByTestId('cluster').filter({ hasText: 'Ổ dịch hộ gia đình thử nghiệm' }).waitFor();
+    await screenshot(page, 'clusters');
+  });
+
+  it('finds a duplicate record of a contact and merges it', async () => {
+    const [p] = await q<{ commune_code: string; unit_path: string; phone: string | null }>(`SELECT commune_code, unit_path, phone FROM person WHERE id = $1`, [other.id]);
+    const [dup] = await q<{ id: number }>(
+      `INSERT INTO person (province_code, natural_key, full_name, name_search, birth_date, phone, commune_code, unit_path)
+       VALUES ('20', 'test-dup', $1, $2, $3, '+84912555111', $4, $5) RETURNING id`,
+      [other.full_name, searchKey(other.full_name), other.birth, p.commune_code, p.unit_path],
+    );
+    await page.goto(`/people/${other.id}`);
+    const card = page.getByTestId('duplicates');
+    await card.getByText('Cùng họ tên và ngày sinh').waitFor();
+    await card.getByRole('button', { name: 'Gộp vào hồ sơ này' }).click();
+    await page.getByRole('dialog').getByLabel('Lý do gộp').fill('Cùng một người, tổ COVID xác minh');
+    await page.getByRole('dialog').getByRole('button', { name: 'Gộp hồ sơ' }).click();
+    await page.getByText('Đã gộp hồ sơ').waitFor();
+    await expect.poll(() => page.getByTestId('duplicates').count()).toBe(0);
+    expect(await q(`SELECT 1 FROM person WHERE id = $1`, [dup.id])).toHaveLength(0);
+    // The kept record's blanks are filled from the merged one.
+    expect((await q<{ phone: string }>(`SELECT phone FROM person WHERE id = $1`, [other.id]))[0].phone).toBe(p.phone ?? '+84912555111');
+  });
+
   it('made no request outside the server and hit no CSP violation', () => {
     expect(problems).toEqual([]);
   });

@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   'people.search',
   'people.read',
   'people.import',
+  'people.merge',
   'policies.read',
   'policies.manage',
   'audit.read',
@@ -36,7 +37,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 const everyoneReads: Permission[] = ['units.read', 'policies.read'];
 const peopleReaders: Permission[] = [...everyoneReads, 'people.search', 'people.read'];
 /** Case investigation, tracing, quarantine orders and zoning. */
-const tracing: Permission[] = ['cases.read', 'cases.manage', 'quarantine.manage', 'zones.manage', 'tasks.work'];
+const tracing: Permission[] = ['cases.read', 'cases.manage', 'quarantine.manage', 'zones.manage', 'tasks.work', 'people.merge'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   province_admin: PERMISSIONS,

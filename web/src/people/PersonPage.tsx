@@ -12,6 +12,7 @@ import type { Person } from '../lib/types.ts';
 import { usePerson } from './queries.ts';
 import { useMe } from '../auth/auth.tsx';
 import { PersonTracing } from '../cases/PersonTracing.tsx';
+import { DuplicatesCard } from './DuplicatesCard.tsx';
 
 export default function PersonPage() {
   const { t } = useTranslation();
@@ -73,6 +74,7 @@ export default function PersonPage() {
         <div style={{ marginTop: 'var(--mantine-spacing-md)' }}>{field(t('person.address'), p.address)}</div>
       </Card>
 
+      <DuplicatesCard person={p} />
       {canReadCases && <PersonTracing personId={p.id} />}
 
       <Card withBorder data-testid="household">

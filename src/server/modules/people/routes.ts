@@ -5,6 +5,7 @@ import { audit } from '../../plugins/audit.ts';
 import { scopeOf } from '../units/routes.ts';
 import { searchPeople } from './service.ts';
 import * as store from './store.ts';
+import { findDuplicates, mergePeople } from './merge.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 export const PersonSchema = Type.Object({
@@ -68,6 +69,40 @@ const routes: FastifyPluginAsync = async (app) => {
       const household = person.householdId ? await store.getHousehold(app.db, scope, person.householdId) : null;
       await audit(app.db, req, { action: 'read', entity: 'person', entityId: id });
       return { person, household };
+    },
+  );
+
+  app.get(
+    '/people/:id/duplicates',
+    {
+      onRequest: app.requirePermission('people.read'),
+      schema: { tags: ['people'], summary: 'Records that may be the same person (same CCCD, phone, or name and birth date)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) },
+    },
+    async (req) => {
+      const { id } = req.params as { id: number };
+      const res = await findDuplicates(app.db, scopeOf(req), id);
+      await audit(app.db, req, { action: 'search', entity: 'person_duplicates', entityId: id, outcome: res ? 'ok' : 'not_found', details: { results: res?.length ?? 0 } });
+      if (!res) throw notFound();
+      return res;
+    },
+  );
+
+  app.post(
+    '/people/merge',
+    {
+      onRequest: app.requirePermission('people.merge'),
+      schema: {
+        tags: ['people'],
+        summary: 'Merge a duplicate record into another: its cases, exposures, orders and tasks move; contradicting records are refused',
+        body: Type.Object(
+          { keepId: Type.Integer({ minimum: 1 }), mergeId: Type.Integer({ minimum: 1 }), reason: Type.String({ minLength: 3, maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const b = req.body as { keepId: number; mergeId: number; reason: string };
+      return app.db.tx((q) => mergePeople(q, req, scopeOf(req), b.keepId, b.mergeId, b.reason));
     },
   );
 
