@@ -203,3 +203,47 @@ describe('commune officer traces a case', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('province administrator draws a lockdown on the map', () => {
+  it('places the corners on the map, saves the zone with its polygon and sees it on the province map', async () => {
+    const c = await newContext(browser, server.url);
+    const page = await c.context.newPage();
+    await signIn(page, 'admin', server.password('admin'));
+    const [commune] = await q<{ code: string; name: string; district: string }>(
+      `SELECT u.code, u.name, d.name AS district FROM admin_unit u JOIN admin_unit d ON d.province_code = u.province_code AND d.code = u.parent_code
+        WHERE u.province_code = '20' AND u.level = 'commune' ORDER BY u.code LIMIT 1`,
+    );
+    await page.goto('/zones');
+    await page.getByRole('button', { name: 'Khoanh vùng mới' }).click();
+    const form = page.getByTestId('zone-form');
+    await form.getByLabel('Tên vùng').fill('Phong tỏa vẽ trên bản đồ');
+    const search = form.getByRole('combobox', { name: 'Gõ tên xã hoặc thôn để thêm' });
+    const option = page.getByRole('option', { name: new RegExp(`^${commune.name} .*${commune.district}$`) });
+    await retry(async () => {
+      if (!(await option.first().isVisible())) await search.fill(searchKey(commune.name).replace(/^(xa|phuong|thi tran) /, ''));
+      await option.first().click({ timeout: 3000 });
+    });
+    const drawing = form.getByTestId('zone-draw-map');
+    await drawing.waitFor();
+    const box = (await drawing.boundingBox())!;
+    for (const [fx, fy] of [[0.4, 0.4], [0.6, 0.4], [0.5, 0.6]]) await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+    await form.getByText('3 góc').waitFor();
+    await screenshot(page, 'zone-draw');
+    await form.getByRole('button', { name: 'Khoanh vùng', exact: true }).click();
+    await page.getByText(/^Đã tạo Phong tỏa vẽ trên bản đồ/).waitFor();
+    const [z] = await q<{ geometry: { type: string; coordinates: number[][][] } }>(`SELECT geometry FROM zone WHERE name = 'Phong tỏa vẽ trên bản đồ'`);
+    expect(z.geometry.type).toBe('Polygon');
+    expect(z.geometry.coordinates[0]).toHaveLength(4);
+    const [lon, lat] = z.geometry.coordinates[0][0];
+    // Lạng Sơn lies around 106–107.5° E, 21.3–22.5° N.
+    expect(lon).toBeGreaterThan(105.5);
+    expect(lon).toBeLessThan(108);
+    expect(lat).toBeGreaterThan(21);
+    expect(lat).toBeLessThan(23);
+    await page.goto('/units/20');
+    await page.getByTestId('map-overlay').first().waitFor({ state: 'attached' });
+    await page.getByTestId('active-zones').waitFor();
+    await screenshot(page, 'map-zones');
+    expect(c.problems).toEqual([]);
+  });
+});

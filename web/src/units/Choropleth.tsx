@@ -5,10 +5,20 @@ import { Paper, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { UnitFeature } from '../lib/types.ts';
 import { formatNumber } from '../lib/format.ts';
-import { fitFeatures } from './geo.ts';
+import { geoPath } from 'd3-geo';
+import { fitFeatures, rewind } from './geo.ts';
 import { colorOf, shortName, type ColorClass, type Layer } from './layers.ts';
 
+/** Areas drawn over the map (zones and lockdowns), not coloured by the layer and not clickable. */
+export interface MapOverlay {
+  id: string;
+  label: string;
+  geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon;
+  color: string;
+}
+
 interface Props {
+  overlays?: MapOverlay[];
   features: UnitFeature[];
   /** The unit's own boundary, drawn (not coloured) when its children have none. */
   outline?: UnitFeature | null;
@@ -20,7 +30,7 @@ interface Props {
   maxHeight?: number | string;
 }
 
-export function Choropleth({ features, outline, layer, values, classes, ariaLabel, onOpen, maxHeight = '70vh' }: Props) {
+export function Choropleth({ features, outline, overlays = [], layer, values, classes, ariaLabel, onOpen, maxHeight = '70vh' }: Props) {
   const { t } = useTranslation();
   const shown = useMemo(() => (features.length ? features : outline ? [outline] : []), [features, outline]);
   const fitted = useMemo(() => fitFeatures(shown), [shown]);
@@ -28,6 +38,10 @@ export function Choropleth({ features, outline, layer, values, classes, ariaLabe
   const lastPointer = useRef<string>('mouse');
   const [active, setActive] = useState<{ code: string; x: number; y: number; boxWidth: number } | null>(null);
   const isOutline = !features.length;
+  const overlayPaths = useMemo(() => {
+    const path = geoPath(fitted.projection).digits(1);
+    return overlays.map((o) => ({ ...o, d: path(rewind({ type: 'Feature', id: o.id, geometry: o.geometry, properties: {} } as unknown as UnitFeature).geometry) ?? '' }));
+  }, [overlays, fitted]);
 
   const place = (e: PointerEvent, code: string) => {
     const r = box.current!.getBoundingClientRect();
@@ -80,6 +94,11 @@ export function Choropleth({ features, outline, layer, values, classes, ariaLabe
               if (e.key === 'Enter') onOpen?.(f.id);
             }}
           />
+        ))}
+        {overlayPaths.map((o) => (
+          <path key={o.id} d={o.d} fill={o.color} fillOpacity={0.25} stroke={o.color} strokeWidth={2} strokeDasharray="6 4" vectorEffect="non-scaling-stroke" pointerEvents="none" data-testid="map-overlay">
+            <title>{o.label}</title>
+          </path>
         ))}
       </svg>
       {shown.map((f, i) =>

@@ -14,10 +14,10 @@ import { formatNumber } from '../lib/format.ts';
 import type { Unit } from '../lib/types.ts';
 import { AddVillageForm } from './AddVillageForm.tsx';
 import { ChildrenTable, type ChildRow } from './ChildrenTable.tsx';
-import { Choropleth, Legend } from './Choropleth.tsx';
+import { Choropleth, Legend, type MapOverlay } from './Choropleth.tsx';
 import { areaKm2, rewind } from './geo.ts';
 import { colorClasses, LAYERS, layerOf, shortName } from './layers.ts';
-import { useUnit, useUnitMap } from './queries.ts';
+import { useActiveZones, useUnit, useUnitMap } from './queries.ts';
 
 const UnitBarChart = lazy(() => import('./UnitBarChart.tsx'));
 
@@ -29,6 +29,14 @@ export function MapPage() {
   const canManageUnits = useCan('units.manage');
   const detail = useUnit(code);
   const map = useUnitMap(code);
+  const zones = useActiveZones(useCan('cases.read'));
+  const overlays = useMemo<MapOverlay[]>(
+    () =>
+      (zones.data ?? [])
+        .filter((z) => z.geometry)
+        .map((z) => ({ id: `zone-${z.id}`, label: z.name, geometry: z.geometry!, color: z.kind === 'lockdown' ? '#c92a2a' : '#e8590c' })),
+    [zones.data],
+  );
 
   const features = useMemo(() => (map.data?.features ?? []).map(rewind), [map.data]);
   const outline = useMemo(() => (map.data?.outline ? rewind(map.data.outline) : null), [map.data]);
@@ -109,6 +117,7 @@ export function MapPage() {
             maxHeight={features.length ? '70vh' : 320}
             features={features}
             outline={outline}
+            overlays={overlays}
             layer={activeLayer}
             values={values}
             classes={classes}
@@ -116,6 +125,14 @@ export function MapPage() {
             onOpen={open}
           />
           {features.length > 0 && <Legend classes={classes} layer={activeLayer} missing={features.some((f) => values.get(f.id) == null)} />}
+          {(zones.data?.length ?? 0) > 0 && (
+            <Text size="sm" data-testid="active-zones">
+              <Anchor component={Link} to="/zones">
+                {t('map.activeZones', { count: zones.data!.length })}
+              </Anchor>
+              {overlays.length > 0 && ` · ${t('map.zonesDrawn', { count: overlays.length })}`}
+            </Text>
+          )}
           {features.length > 0 && map.data.withoutBoundary.length > 0 && (
             <Text size="xs" c="dimmed">
               {t('map.withoutBoundary', { count: map.data.withoutBoundary.length })}

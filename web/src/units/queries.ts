@@ -35,3 +35,14 @@ export const useUnitSearch = (q: string, enabled = true) =>
     enabled: enabled && q.trim().length > 0,
     staleTime: 5 * 60_000,
   });
+
+export interface ActiveZone {
+  id: number;
+  name: string;
+  kind: 'lockdown' | 'zoned';
+  geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon | null;
+}
+
+/** Active zones of the user's area, for the map (staff who may read cases). */
+export const useActiveZones = (enabled: boolean) =>
+  useQuery({ queryKey: ['zones', 'active'], queryFn: ({ signal }) => api<ActiveZone[]>('/zones', { query: { status: 'active' }, signal }), enabled, staleTime: 60_000 });

@@ -1,7 +1,7 @@
 // A new lockdown or zone: its name, the communes / villages it covers, streets, start date and
 // reason. The server sets the planned lift date from the policy and the last case there.
 import { useState, type FormEvent } from 'react';
-import { Button, Group, SegmentedControl, Stack, Input, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, SegmentedControl, Stack, Input, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -11,9 +11,10 @@ import { formatDate, parseDayFirstDate, todayInVietnam } from '../lib/format.ts'
 import { DateField } from '../quarantine/DateField.tsx';
 import { areaFieldErrors, hasNoFieldFor } from '../quarantine/shared.ts';
 import { UnitMultiPick, type PickedUnit } from './UnitMultiPick.tsx';
+import { polygonOf, ZoneDrawMap, type LonLat } from './ZoneDrawMap.tsx';
 import type { Zone } from './types.ts';
 
-const FIELDS = ['name', 'kind', 'unitCodes', 'streets', 'startDate', 'reason'];
+const FIELDS = ['name', 'kind', 'unitCodes', 'streets', 'geometry', 'startDate', 'reason'];
 
 export function ZoneForm({ onDone }: { onDone(): void }) {
   const { t } = useTranslation();
@@ -24,12 +25,13 @@ export function ZoneForm({ onDone }: { onDone(): void }) {
   const [streets, setStreets] = useState('');
   const [start, setStart] = useState(formatDate(todayInVietnam()));
   const [reason, setReason] = useState('');
+  const [corners, setCorners] = useState<LonLat[]>([]);
   const [local, setLocal] = useState<Record<string, string>>({});
   const m = useMutation({
     mutationFn: (startDate: string) =>
       api<Zone>('/zones', {
         method: 'POST',
-        body: { name: name.trim(), kind, unitCodes: units.map((u) => u.code), streets: streets.trim() || null, startDate, reason: reason.trim() || null },
+        body: { name: name.trim(), kind, unitCodes: units.map((u) => u.code), streets: streets.trim() || null, startDate, reason: reason.trim() || null, geometry: polygonOf(corners) },
       }),
     onSuccess: (z) => {
       notifications.show({ color: 'green', message: t('zones.form.created', { name: z.name, date: formatDate(z.plannedLiftDate) }) });
@@ -37,6 +39,7 @@ export function ZoneForm({ onDone }: { onDone(): void }) {
       setUnits([]);
       setStreets('');
       setReason('');
+      setCorners([]);
       onDone();
       void qc.invalidateQueries({ queryKey: ['zones'] });
     },
@@ -70,6 +73,12 @@ export function ZoneForm({ onDone }: { onDone(): void }) {
         </Input.Wrapper>
         <UnitMultiPick label={t('zones.form.units')} value={units} onChange={setUnits} error={errs.unitCodes} />
         <Textarea label={t('zones.form.streets')} description={t('zones.form.streetsHint')} value={streets} onChange={(e) => setStreets(e.currentTarget.value)} error={errs.streets} autosize minRows={1} maxLength={1000} name="streets" />
+        <ZoneDrawMap corners={corners} onChange={setCorners} />
+        {errs.geometry && (
+          <Text size="sm" c="red">
+            {errs.geometry}
+          </Text>
+        )}
         <DateField label={t('zones.form.startDate')} value={start} onChange={setStart} error={errs.startDate} required w={200} name="startDate" />
         <Textarea label={t('zones.form.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={errs.reason} autosize minRows={2} maxLength={2000} name="reason" />
         {hasNoFieldFor(m.error, FIELDS) && <ErrorAlert error={m.error} />}
