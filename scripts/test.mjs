@@ -4,6 +4,14 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// Types first: a type error fails the run like a failing test (skip with SKIP_TYPECHECK=1 while iterating).
+let typesOk = true;
+if (!process.env.SKIP_TYPECHECK && process.argv.length <= 2) {
+  const tsc = spawnSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  typesOk = tsc.status === 0;
+  console.log(`typecheck: ${typesOk ? 'ok' : 'FAILED'}`);
+}
+
 const out = join(mkdtempSync(join(tmpdir(), 'chongdich-test-')), 'results.json');
 const vitest = join('node_modules', 'vitest', 'vitest.mjs');
 const r = spawnSync(process.execPath, [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)], { stdio: 'inherit' });
@@ -16,4 +24,5 @@ if (existsSync(out)) {
     process.exit(1);
   }
 }
-process.exit(r.status ?? 1);
+if (!typesOk) console.error('typecheck failed (see above)');
+process.exit(typesOk ? (r.status ?? 1) : 1);

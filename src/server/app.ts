@@ -1,7 +1,7 @@
 // Builds the Fastify app: shared plugins first, then one plugin per area module.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -30,16 +30,22 @@ declare module 'fastify' {
   }
 }
 
+/** A hop count becomes the function Fastify's types expect: trust the nearest N proxies. */
+function trustProxyOption(v: boolean | number | string): FastifyServerOptions['trustProxy'] {
+  return typeof v === 'number' ? (_address: string, hop: number) => hop < v : v;
+}
+
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({
+  const serverOptions: FastifyServerOptions = {
     logger: opts.logger ?? (process.env.TEST_LOG ? { level: 'error' } : false),
     bodyLimit: 1024 * 1024,
     // Only behind a reverse proxy may X-Forwarded-For be believed (it keys the login rate limit).
-    trustProxy: opts.config.trustProxy,
+    trustProxy: trustProxyOption(opts.config.trustProxy),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  };
+  const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('db', opts.db);
   app.decorate('config', opts.config);
