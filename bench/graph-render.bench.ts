@@ -15,7 +15,8 @@ import { hashPassword } from '../src/server/modules/auth/service.ts';
 import { launchBrowser } from '../test/browser/support.ts';
 
 const SHARED = process.env.SHARED_DATA_DIR ?? new URL('../../shared/data', import.meta.url).pathname;
-const WEB = join(new URL('..', import.meta.url).pathname, 'dist/web');
+// BENCH_WEB_DIR: another build of the web app (e.g. to compare two builds side by side).
+const WEB = process.env.BENCH_WEB_DIR ?? join(new URL('..', import.meta.url).pathname, 'dist/web');
 const adminUrl = process.env.BENCH_DATABASE_URL;
 if (!adminUrl) {
   console.log('Graph render benchmark skipped: set BENCH_DATABASE_URL and run bench/cases.bench.ts first');

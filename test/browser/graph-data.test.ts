@@ -195,6 +195,28 @@ describe('buildGraph', () => {
     lonely.forEachNode((_, a) => expect(Number.isFinite(a.x) && Number.isFinite(a.y)).toBe(true));
   });
 
+  it('keeps the links of a large graph as arrays, in the same order, with each node\'s links at hand', () => {
+    const p = makeSyntheticPayload(300, 5, 7);
+    const asEdges = buildGraph(p, { colourBy: 'status' });
+    const g = buildGraph(p, { colourBy: 'status' }, { linksAsideAbove: 1_000 });
+    const links = g.getAttribute('links')!;
+    expect(g.size).toBe(0);
+    expect(g.order).toBe(asEdges.order);
+    expect(links.source.length).toBe(asEdges.size);
+    for (let i = 0; i < links.source.length; i++) {
+      const [s, t] = asEdges.extremities(`e${i}`);
+      expect([links.keys[links.source[i]], links.keys[links.target[i]]]).toEqual([s, t]);
+      expect(links.transmission[i] === 1).toBe(asEdges.getEdgeAttribute(`e${i}`, 'transmission'));
+    }
+    g.forEachNode((node, a) => {
+      expect(links.keys[a.index]).toBe(node);
+      const mine = Array.from(links.linkOf.subarray(links.start[a.index], links.start[a.index + 1]));
+      expect(mine.length).toBe(asEdges.degree(node));
+      for (const i of mine) expect(links.source[i] === a.index || links.target[i] === a.index).toBe(true);
+    });
+    expect(buildGraph(p, { colourBy: 'status' }, { linksAsideAbove: 10_000 }).getAttribute('links')).toBeUndefined();
+  });
+
   it('builds the 20,000-case, 100,000-contact graph', () => {
     const p = makeSyntheticPayload(20_000, 5, 1);
     const g = buildGraph(p, { colourBy: 'status' });

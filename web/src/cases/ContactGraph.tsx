@@ -7,7 +7,7 @@ import { IconZoomIn, IconZoomOut, IconZoomReset } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import Sigma from 'sigma';
 import { createNodeBorderProgram } from '@sigma/node-border';
-import { cameraMoving, EdgeLineWhenStillProgram, NodeRingPointProgram } from './largeGraphPrograms.ts';
+import { cameraMoving, highlightLinks, lazyPicking, LinkLayerProgram, NodeRingPointProgram } from './largeGraphPrograms.ts';
 import { formatNumber } from '../lib/format.ts';
 import {
   buildGraph,
@@ -18,10 +18,12 @@ import {
   type EdgeAttributes,
   type GraphAttributes,
   type GraphFilter,
+  type GraphLinks,
   type GraphPayload,
   type LegendItem,
   type NodeAttributes,
   nameLabel,
+  LINK_HIGHLIGHT,
 } from './graphData.ts';
 
 interface Props {
@@ -38,13 +40,14 @@ const NAMES_PER_REQUEST = 1_000;
 
 /** Up to this many nodes, hovering greys out everyone else (a full redraw); above it only the neighbourhood is lit. */
 const DIM_OTHERS_UP_TO = 5_000;
-/** Up to this many nodes, sigma's instanced disc and arrow programs; above it, points and lines (see largeGraphPrograms.ts). */
+/** Up to this many nodes, sigma's instanced disc and arrow programs; above it, points, and links as arrays (see largeGraphPrograms.ts). */
 const INSTANCED_UP_TO = 5_000;
 const DIMMED = '#e9ecef';
 /** Smallest radius of a case on screen, in pixels: when zoomed out, sizes stop shrinking with the layout. */
 const MIN_CASE_PX = 3;
 const STAGE_PADDING = 30;
-const LINK_HIGHLIGHT = '#495057';
+/** Labels are drawn for nodes at least this large on screen, in pixels. */
+const LABEL_PX = 7;
 
 const BorderProgram = createNodeBorderProgram<NodeAttributes, EdgeAttributes, GraphAttributes>({
   borders: [
@@ -75,15 +78,18 @@ export function ContactGraph({ payload, filter, onOpenPerson, fetchNames, height
   // new filter object with the same values comes in, nor for a change of colouring.
   const communesKey = filter.communes ? [...filter.communes].sort().join(',') : '*';
   const graph = useMemo<ContactGraphModel>(
-    () => buildGraph(payload, filter),
+    () => buildGraph(payload, filter, { linksAsideAbove: INSTANCED_UP_TO }),
     [payload, communesKey, filter.from, filter.to],
   );
+
+  const linkCount = graph.getAttribute('links')?.source.length ?? graph.size;
 
   useEffect(() => {
     const el = container.current;
     if (!el) return;
     const dimOthers = graph.order <= DIM_OTHERS_UP_TO;
-    const small = graph.order <= INSTANCED_UP_TO;
+    const links: GraphLinks | undefined = graph.getAttribute('links');
+    const small = !links;
     let hover: Hover = NO_HOVER;
     let viewport = Math.min(el.clientWidth, el.clientHeight);
     const extent = graph.getAttribute('extent');
@@ -94,11 +100,11 @@ export function ContactGraph({ payload, filter, onOpenPerson, fetchNames, height
       defaultEdgeType: 'line',
       // Small graphs get sigma's smoother discs and arrows; large ones one WebGL point per node and plain lines.
       nodeProgramClasses: small ? { border: BorderProgram } : { circle: NodeRingPointProgram, border: NodeRingPointProgram },
-      edgeProgramClasses: small ? {} : { line: EdgeLineWhenStillProgram, arrow: EdgeLineWhenStillProgram },
+      edgeProgramClasses: small ? {} : { line: LinkLayerProgram },
       labelFont: "'Be Vietnam Pro', system-ui, sans-serif",
       labelSize: 12,
       labelWeight: '500',
-      labelRenderedSizeThreshold: 7,
+      labelRenderedSizeThreshold: LABEL_PX,
       stagePadding: STAGE_PADDING,
       // Sizes are in layout units, so zooming in opens stars up without overlaps; zoomed out, they keep a
       // minimum size on screen (the camera ratio at which a case reaches MIN_CASE_PX caps the shrinking).
@@ -124,10 +130,23 @@ export function ContactGraph({ payload, filter, onOpenPerson, fetchNames, height
       },
     });
     sigmaRef.current = sigma;
+    if (!small) lazyPicking(sigma);
 
     const setHover = (node: string | null) => {
       const before = hover;
-      hover = node === null ? NO_HOVER : { node, nodes: new Set([node, ...graph.neighbors(node)]), edges: new Set(graph.edges(node)) };
+      if (node === null) {
+        hover = NO_HOVER;
+        if (links) highlightLinks(sigma, []);
+      } else if (!links) hover = { node, nodes: new Set([node, ...graph.neighbors(node)]), edges: new Set(graph.edges(node)) };
+      else {
+        // Links as arrays: the person's links and the people at their other ends.
+        const v = graph.getNodeAttribute(node, 'index');
+        const lit = Array.from(links.linkOf.subarray(links.start[v], links.start[v + 1]));
+        const nodes = new Set([node]);
+        for (const i of lit) nodes.add(links.keys[links.source[i] === v ? links.target[i] : links.source[i]]);
+        hover = { node, nodes, edges: new Set() };
+        highlightLinks(sigma, lit);
+      }
       if (dimOthers) {
         sigma.refresh();
       } else {
@@ -169,6 +188,7 @@ export function ContactGraph({ payload, filter, onOpenPerson, fetchNames, height
         if (!named.has(only)) wanted.push(only);
       } else {
         // Labels show once zoomed in: name the people on screen when there are few enough of them.
+        if (sigma.scaleSize(NODE_SIZES[0]) < LABEL_PX) return;
         const { width, height: h } = sigma.getDimensions();
         let visible = 0;
         for (const node of graph.nodes()) {
@@ -188,10 +208,13 @@ export function ContactGraph({ payload, filter, onOpenPerson, fetchNames, height
         for (const node of wanted) {
           named.add(node);
           const name = names.get(Number(node));
-          if (name) graph.setNodeAttribute(node, 'label', nameLabel(name, graph.getNodeAttribute(node, 'degree')));
+          // In place, without graphology's update event: sigma would answer it by indexing the whole graph
+          // again (a second at 120,000 nodes); a label changes neither position nor size.
+          const attributes = graph.getNodeAttributes(node);
+          if (name) attributes.label = nameLabel(name, attributes.degree);
         }
         if (only) setTapped((tp) => (tp?.key === only ? { key: only, label: graph.getNodeAttribute(only, 'label') } : tp));
-        sigma.refresh({ partialGraph: { nodes: wanted }, skipIndexation: true });
+        sigma.refresh({ partialGraph: { nodes: wanted }, skipIndexation: true, schedule: true });
       } catch {
         // Names are a help for reading; the graph works without them.
       } finally {
@@ -269,10 +292,10 @@ export function ContactGraph({ payload, filter, onOpenPerson, fetchNames, height
           ref={container}
           data-testid="contact-graph"
           data-nodes={graph.order}
-          data-edges={graph.size}
+          data-edges={linkCount}
           data-ready={ready || undefined}
           role="img"
-          aria-label={t('graph.aria', { nodes: formatNumber(graph.order), edges: formatNumber(graph.size) })}
+          aria-label={t('graph.aria', { nodes: formatNumber(graph.order), edges: formatNumber(linkCount) })}
           style={{ position: 'absolute', inset: 0 }}
         />
         <Group gap={4} style={{ position: 'absolute', top: 8, right: 8, zIndex: 1 }}>
@@ -305,7 +328,7 @@ export function ContactGraph({ payload, filter, onOpenPerson, fetchNames, height
       <Group justify="space-between" align="flex-start" mt={6} gap="xs">
         <GraphLegend items={legendFor(filter.colourBy)} />
         <Text size="xs" c="dimmed" className="tabular">
-          {t('graph.counts', { nodes: formatNumber(graph.order), edges: formatNumber(graph.size) })}
+          {t('graph.counts', { nodes: formatNumber(graph.order), edges: formatNumber(linkCount) })}
           {graph.getAttribute('truncated') && ` · ${t('graph.truncated')}`}
         </Text>
       </Group>

@@ -51,6 +51,8 @@ export interface NodeAttributes {
   status: string;
   /** The person's cluster: a case's own, or for a contact the cluster of the case it hangs from in the layout. */
   cluster: number | null;
+  /** The node's index in GraphLinks (and in the layout). */
+  index: number;
   /** 'border' draws borderColor as a ring (a contact who became a case); absent means sigma's default disc. */
   type?: 'border';
   borderColor?: string;
@@ -69,6 +71,31 @@ export interface GraphAttributes {
   colourBy: ColourBy;
   /** Larger side of the layout's bounding box, in layout units (sizes are in the same units). */
   extent: number;
+  /** Large graphs: the links, kept out of graphology (and of sigma's per-item indexes) as plain arrays. */
+  links?: GraphLinks;
+}
+
+/**
+ * Links as arrays, node by index (NodeAttributes.index). Adding 100,000 edges to graphology and having
+ * sigma index them took two seconds of the first render of an outbreak-sized graph; as arrays, they are
+ * drawn straight from one buffer (LinkLayerProgram) and only when zoomed in enough to see them.
+ */
+export interface GraphLinks {
+  /** Node key by node index. */
+  keys: string[];
+  /** Link i goes from source[i] (who exposed) to target[i] (who was exposed). */
+  source: Int32Array;
+  target: Int32Array;
+  /** 1 for case-to-case links (transmission). */
+  transmission: Uint8Array;
+  /** Links of node v, either direction: linkOf[start[v]] … linkOf[start[v + 1] - 1]. */
+  start: Int32Array;
+  linkOf: Int32Array;
+}
+
+export interface BuildOptions {
+  /** Above this many people, links are kept as GraphLinks instead of graphology edges. */
+  linksAsideAbove?: number;
 }
 
 export type ContactGraphModel = DirectedGraph<NodeAttributes, EdgeAttributes, GraphAttributes>;
@@ -88,8 +115,10 @@ export const CLUSTER_PALETTE = [
   '#d6336c', '#74b816', '#4263eb', '#e03131', '#0ca678', '#845ef7',
 ];
 export const NO_CLUSTER_COLOR = '#ced4da';
-const EDGE_COLOR = '#ced4da';
-const TRANSMISSION_COLOR = '#ff8787';
+export const EDGE_COLOR = '#ced4da';
+export const TRANSMISSION_COLOR = '#ff8787';
+/** A hovered person's links. */
+export const LINK_HIGHLIGHT = '#495057';
 
 const degreeColor = (degree: number) => DEGREE_COLORS[Math.min(Math.max(degree, 0), DEGREE_COLORS.length - 1)];
 export const clusterColor = (cluster: number | null) =>
@@ -163,9 +192,10 @@ export function keeps(filter: GraphFilter, commune: string, date: string): boole
 /**
  * The people that pass the filter, the edges between them, laid out and coloured. Node keys are person
  * ids as strings (a repeated person id keeps its first row); edge keys are "e<n>". Edges that point
- * outside the arrays, loops and repeats are dropped.
+ * outside the arrays, loops and repeats are dropped. Above `linksAsideAbove` people, the edges are in
+ * the graph attribute `links` instead (GraphLinks, same order: link n is edge "e<n>").
  */
-export function buildGraph(payload: GraphPayload, filter: GraphFilter): ContactGraphModel {
+export function buildGraph(payload: GraphPayload, filter: GraphFilter, options: BuildOptions = {}): ContactGraphModel {
   const total = payload.person.length;
   const local = new Int32Array(total).fill(-1);
   const rows: number[] = [];
@@ -179,23 +209,8 @@ export function buildGraph(payload: GraphPayload, filter: GraphFilter): ContactG
     rows.push(i);
   }
   const n = rows.length;
+  const edges = keptEdges(payload.edges, local, n);
 
-  const pairs: number[] = [];
-  const pairSeen = new Set<number>();
-  const src = payload.edges;
-  for (let j = 0; j + 1 < src.length; j += 2) {
-    const s = src[j];
-    const t = src[j + 1];
-    if (!(s >= 0 && s < total && t >= 0 && t < total)) continue;
-    const a = local[s];
-    const b = local[t];
-    if (a < 0 || b < 0 || a === b) continue;
-    const key = a * n + b;
-    if (pairSeen.has(key)) continue;
-    pairSeen.add(key);
-    pairs.push(a, b);
-  }
-  const edges = Int32Array.from(pairs);
   // Stars form round cases; the earliest case of a chain is the root of its generations.
   const isCase = new Uint8Array(n);
   const rank = new Float64Array(n);
@@ -225,11 +240,10 @@ export function buildGraph(payload: GraphPayload, filter: GraphFilter): ContactG
   }
   const graph: ContactGraphModel = new DirectedGraph({ allowSelfLoops: false });
   graph.replaceAttributes({ truncated: payload.truncated, colourBy: filter.colourBy, extent: n ? Math.max(x1 - x0, y1 - y0, 1) : 1 });
+  const keys: string[] = new Array(n);
+  for (let v = 0; v < n; v++) keys[v] = String(payload.person[rows[v]]);
   // Contacts first and cases last: sigma draws in insertion order, so a case stays visible over its contacts.
-  const byDegree = Array.from({ length: n }, (_, v) => v).sort(
-    (a, b) => payload.degree[rows[b]] - payload.degree[rows[a]] || a - b,
-  );
-  for (const v of byDegree) {
+  for (const v of byDegreeDescending(n, (v) => payload.degree[rows[v]])) {
     const row = rows[v];
     const degree = payload.degree[row];
     const status = payload.status[row];
@@ -243,22 +257,109 @@ export function buildGraph(payload: GraphPayload, filter: GraphFilter): ContactG
       degree,
       status,
       cluster: cluster[v],
+      index: v,
     };
     paint(attributes, filter.colourBy);
-    graph.addNode(String(payload.person[row]), attributes);
+    graph.addNode(keys[v], attributes);
   }
-  const arrows = edges.length / 2 <= 5_000;
-  for (let j = 0; j < edges.length; j += 2) {
-    const s = rows[edges[j]];
-    const t = rows[edges[j + 1]];
-    const transmission = payload.degree[s] === 0 && payload.degree[t] === 0;
+  const m = edges.length / 2;
+  const transmission = new Uint8Array(m);
+  for (let j = 0; j < m; j++) transmission[j] = payload.degree[rows[edges[2 * j]]] === 0 && payload.degree[rows[edges[2 * j + 1]]] === 0 ? 1 : 0;
+  if (options.linksAsideAbove !== undefined && n > options.linksAsideAbove) {
+    const source = new Int32Array(m);
+    const target = new Int32Array(m);
+    const start = new Int32Array(n + 1);
+    for (let j = 0; j < m; j++) {
+      source[j] = edges[2 * j];
+      target[j] = edges[2 * j + 1];
+      start[source[j] + 1]++;
+      start[target[j] + 1]++;
+    }
+    for (let v = 0; v < n; v++) start[v + 1] += start[v];
+    const fill = start.slice(0, n);
+    const linkOf = new Int32Array(2 * m);
+    for (let j = 0; j < m; j++) {
+      linkOf[fill[source[j]]++] = j;
+      linkOf[fill[target[j]]++] = j;
+    }
+    graph.setAttribute('links', { keys, source, target, transmission, start, linkOf });
+    return graph;
+  }
+  const arrows = m <= 5_000;
+  for (let j = 0; j < m; j++) {
     const attributes: EdgeAttributes = {
-      size: transmission ? 0.3 : 0.12,
-      color: transmission ? TRANSMISSION_COLOR : EDGE_COLOR,
-      transmission,
+      size: transmission[j] ? 0.3 : 0.12,
+      color: transmission[j] ? TRANSMISSION_COLOR : EDGE_COLOR,
+      transmission: transmission[j] === 1,
     };
     if (arrows) attributes.type = 'arrow';
-    graph.addDirectedEdgeWithKey(`e${j >> 1}`, String(payload.person[s]), String(payload.person[t]), attributes);
+    graph.addDirectedEdgeWithKey(`e${j}`, keys[edges[2 * j]], keys[edges[2 * j + 1]], attributes);
   }
   return graph;
+}
+
+/**
+ * The payload's edges (flat row pairs) between kept people, as flat pairs of local indices, in their
+ * order, without loops, repeats or rows outside the arrays. Repeats are found per source with a marker
+ * array (a set of pair keys was a tenth of a second at 100,000 edges).
+ */
+function keptEdges(src: number[], local: Int32Array, n: number): Int32Array {
+  const total = local.length;
+  const pairs = new Int32Array(src.length & ~1);
+  let m = 0;
+  for (let j = 0; j + 1 < src.length; j += 2) {
+    const s = src[j];
+    const t = src[j + 1];
+    if (!(s >= 0 && s < total && t >= 0 && t < total)) continue;
+    const a = local[s];
+    const b = local[t];
+    if (a < 0 || b < 0 || a === b) continue;
+    pairs[2 * m] = a;
+    pairs[2 * m + 1] = b;
+    m++;
+  }
+  // Edges grouped by source, each group in edge order; a target seen before in the group is a repeat.
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) start[pairs[2 * e] + 1]++;
+  for (let v = 0; v < n; v++) start[v + 1] += start[v];
+  const fill = start.slice(0, n);
+  const bySource = new Int32Array(m);
+  for (let e = 0; e < m; e++) bySource[fill[pairs[2 * e]]++] = e;
+  const mark = new Int32Array(n).fill(-1);
+  const keep = new Uint8Array(m);
+  let kept = 0;
+  for (let a = 0; a < n; a++) {
+    for (let k = start[a]; k < start[a + 1]; k++) {
+      const e = bySource[k];
+      const b = pairs[2 * e + 1];
+      if (mark[b] === a) continue;
+      mark[b] = a;
+      keep[e] = 1;
+      kept++;
+    }
+  }
+  const out = new Int32Array(2 * kept);
+  for (let e = 0, o = 0; e < m; e++) {
+    if (!keep[e]) continue;
+    out[o++] = pairs[2 * e];
+    out[o++] = pairs[2 * e + 1];
+  }
+  return out;
+}
+
+/** Node indices 0 … n-1 ordered by degree, highest first, ties in index order (a counting sort). */
+function byDegreeDescending(n: number, degreeOf: (v: number) => number): Int32Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let v = 0; v < n; v++) {
+    lo = Math.min(lo, degreeOf(v));
+    hi = Math.max(hi, degreeOf(v));
+  }
+  const out = new Int32Array(n);
+  if (!n) return out;
+  const buckets = new Int32Array(hi - lo + 2);
+  for (let v = 0; v < n; v++) buckets[hi - degreeOf(v) + 1]++;
+  for (let b = 1; b < buckets.length; b++) buckets[b] += buckets[b - 1];
+  for (let v = 0; v < n; v++) out[buckets[hi - degreeOf(v)]++] = v;
+  return out;
 }
