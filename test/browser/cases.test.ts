@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { searchKey } from '../../src/domain/people/normalize.ts';
 import { addDays } from '../../src/domain/cases/dates.ts';
 import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
-import { dmy, launchBrowser, newContext, retry, screenshot, signIn, type Browser, type Page } from './support.ts';
+import { dmy, launchBrowser, newContext, overflowsHorizontally, PHONE, retry, screenshot, signIn, type Browser, type Page } from './support.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -197,6 +197,26 @@ describe('commune officer traces a case', () => {
     expect(await q(`SELECT 1 FROM person WHERE id = $1`, [dup.id])).toHaveLength(0);
     // The kept record's blanks are filled from the merged one.
     expect((await q<{ phone: string }>(`SELECT phone FROM person WHERE id = $1`, [other.id]))[0].phone).toBe(p.phone ?? '+84912555111');
+  });
+
+  it('reads well on a phone: the case list, the case and the graph fit the screen', async () => {
+    const c = await newContext(browser, server.url, PHONE);
+    const phone = await c.context.newPage();
+    await signIn(phone, 'xa', server.password('xa'));
+    const [kase] = await q<{ id: number }>(`SELECT id FROM case_record WHERE person_id = $1`, [f0.id]);
+    for (const [path, ready] of [
+      ['/cases', () => phone.getByTestId('case-row').first().waitFor()],
+      [`/cases/${kase.id}`, () => phone.getByTestId('contact-row').first().waitFor()],
+      ['/cases/graph', () => phone.locator('[data-testid="contact-graph"][data-ready="true"]').waitFor()],
+      ['/cases/clusters', () => phone.getByTestId('cluster').first().waitFor()],
+    ] as const) {
+      await phone.goto(path);
+      await ready();
+      expect(await overflowsHorizontally(phone), path).toBe(false);
+      await screenshot(phone, `phone-${path.split('/').filter(Boolean).join('-').replace(/\d+/, 'case')}`);
+    }
+    expect(c.problems).toEqual([]);
+    await c.context.close();
   });
 
   it('made no request outside the server and hit no CSP violation', () => {
