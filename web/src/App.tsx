@@ -11,6 +11,7 @@ import { LoginPage } from './auth/LoginPage.tsx';
 import { Shell } from './shell/Shell.tsx';
 import { MapPage } from './units/MapPage.tsx';
 import { prefetchMapPage } from './units/queries.ts';
+import { prefetchGraphPage } from './cases/graphQuery.ts';
 import { PageLoader } from './common/PageLoader.tsx';
 import { NotFoundPage } from './common/NotFoundPage.tsx';
 
@@ -22,7 +23,8 @@ const AuditPage = lazy(() => import('./audit/AuditPage.tsx'));
 const UsersPage = lazy(() => import('./users/UsersPage.tsx'));
 const CasesPage = lazy(() => import('./cases/CasesPage.tsx'));
 const CasePage = lazy(() => import('./cases/CasePage.tsx'));
-const GraphPage = lazy(() => import('./cases/GraphPage.tsx'));
+const loadGraphPage = () => import('./cases/GraphPage.tsx');
+const GraphPage = lazy(loadGraphPage);
 const ClustersPage = lazy(() => import('./cases/ClustersPage.tsx'));
 const TasksPage = lazy(() => import('./tasks/TasksPage.tsx'));
 const QuarantinePage = lazy(() => import('./quarantine/QuarantinePage.tsx'));
@@ -40,6 +42,9 @@ const queryClient = new QueryClient({
 });
 
 prefetchMapPage(queryClient, window.location.pathname);
+prefetchGraphPage(queryClient, window.location);
+// The graph's chunk (sigma) loads alongside its data rather than after the session check.
+if (window.location.pathname === '/cases/graph') void loadGraphPage();
 
 function Home() {
   const me = useMe();

@@ -13,7 +13,8 @@ import { api } from '../lib/api.ts';
 import { UnitSelect } from '../units/UnitSelect.tsx';
 import { useUnit } from '../units/queries.ts';
 import { ContactGraph } from './ContactGraph.tsx';
-import type { ColourBy, GraphFilter, GraphPayload } from './graphData.ts';
+import type { ColourBy, GraphFilter } from './graphData.ts';
+import { graphQuery } from './graphQuery.ts';
 
 export default function GraphPage() {
   const { t } = useTranslation();
@@ -35,12 +36,7 @@ export default function GraphPage() {
       },
       { replace: true },
     );
-  const res = useQuery({
-    queryKey: ['case-graph', unit, from, to],
-    queryFn: ({ signal }) => api<GraphPayload>('/cases/graph', { query: { unit, from, to }, signal }),
-    placeholderData: keepPreviousData,
-    staleTime: 60_000,
-  });
+  const res = useQuery({ ...graphQuery(unit, from, to), placeholderData: keepPreviousData });
   const filter = useMemo<GraphFilter>(() => ({ colourBy }), [colourBy]);
   const coversMany = me.unitPath.split('/').filter(Boolean).length <= 2;
 
