@@ -125,6 +125,7 @@ for (const kind of DB_KINDS) {
         [{ ...base, reportDate: addDays(today, 1) }, 400, 'reportDate'],
         [{ ...base, onsetDate: addDays(today, 1), reportDate: today }, 400, 'onsetDate'],
         [{ ...base, evidence: { rapidPositiveAt: [new Date().toISOString()] } }, 400, 'evidence'],
+        [{ ...base, evidence: { pcrPositive: true, rapidPositiveAt: [new Date(Date.now() + 86_400_000).toISOString()] } }, 400, 'evidence.rapidPositiveAt.0'],
         [{ ...base, contacts: [{ personId: s.others[4], exposureDate: today, setting: 'household', proximity: 'physical' }] }, 400, 'contacts.0.personId'],
         [{ ...base, contacts: [0, 1].map(() => ({ personId: s.others[5], exposureDate: today, setting: 'household', proximity: 'physical' })) }, 400, 'contacts.1.personId'],
         [{ ...base, contacts: [{ personId: s.others[5], exposureDate: addDays(today, 2), setting: 'household', proximity: 'physical' }] }, 400, 'contacts.0.exposureDate'],

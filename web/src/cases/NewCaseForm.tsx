@@ -12,6 +12,12 @@ import { PersonPicker } from '../people/PersonPicker.tsx';
 import type { Person } from '../lib/types.ts';
 import { SEVERITIES } from './api.ts';
 
+/** Now as a datetime-local value (the browser's time zone: the health worker's). */
+function localNow(): string {
+  const d = new Date();
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
 export function NewCaseForm({ onCreated }: { onCreated(id: number): void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -24,6 +30,9 @@ export function NewCaseForm({ onCreated }: { onCreated(id: number): void }) {
   const [pcr, setPcr] = useState(true);
   const [rapid, setRapid] = useState(false);
   const [rapidTwice, setRapidTwice] = useState(false);
+  // When each positive rapid test was read, as the local time the health worker types (defaults to now).
+  const [rapidAt, setRapidAt] = useState(localNow());
+  const [rapidAt2, setRapidAt2] = useState(localNow());
   const [suspected, setSuspected] = useState(false);
   const [epiLink, setEpiLink] = useState(false);
   const [severity, setSeverity] = useState<string>('mild');
@@ -48,9 +57,11 @@ export function NewCaseForm({ onCreated }: { onCreated(id: number): void }) {
     if (!reportDate) miss.reportDate = t('fieldErrors.required');
     setMissing(miss);
     if (Object.keys(miss).length) return;
-    const now = Date.now();
-    // Rapid tests are recorded as the times they were read: now, and 4 hours before for a second one.
-    const rapidPositiveAt = rapid ? [new Date(now).toISOString(), ...(rapidTwice ? [new Date(now - 4 * 3_600_000).toISOString()] : [])] : [];
+    const times = rapid ? [rapidAt, ...(rapidTwice ? [rapidAt2] : [])].map((v) => new Date(v)) : [];
+    if (times.some((d) => Number.isNaN(d.getTime()))) miss.evidence = t('fieldErrors.invalid_date');
+    setMissing(miss);
+    if (Object.keys(miss).length) return;
+    const rapidPositiveAt = times.map((d) => d.toISOString());
     m.mutate({
       personId: person!.id,
       reportDate,
@@ -91,7 +102,13 @@ export function NewCaseForm({ onCreated }: { onCreated(id: number): void }) {
       <Stack gap={6} aria-label={t('cases.evidence')}>
         <Checkbox label={t('cases.ev.pcr')} checked={pcr} onChange={(e) => setPcr(e.currentTarget.checked)} />
         <Checkbox label={t('cases.ev.rapid')} checked={rapid} onChange={(e) => setRapid(e.currentTarget.checked)} />
-        {rapid && <Checkbox ml="lg" label={t('cases.ev.rapidTwice')} checked={rapidTwice} onChange={(e) => setRapidTwice(e.currentTarget.checked)} />}
+        {rapid && (
+          <Stack gap={6} ml="lg">
+            <TextInput type="datetime-local" label={t('cases.ev.rapidAt')} value={rapidAt} onChange={(e) => setRapidAt(e.currentTarget.value)} maw={260} size="sm" />
+            <Checkbox label={t('cases.ev.rapidTwice')} checked={rapidTwice} onChange={(e) => setRapidTwice(e.currentTarget.checked)} />
+            {rapidTwice && <TextInput type="datetime-local" label={t('cases.ev.rapidAt2')} value={rapidAt2} onChange={(e) => setRapidAt2(e.currentTarget.value)} maw={260} size="sm" />}
+          </Stack>
+        )}
         <Checkbox label={t('cases.ev.suspected')} checked={suspected} onChange={(e) => setSuspected(e.currentTarget.checked)} />
         <Checkbox label={t('cases.ev.epiLink')} checked={epiLink} onChange={(e) => setEpiLink(e.currentTarget.checked)} />
       </Stack>

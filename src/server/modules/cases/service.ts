@@ -61,6 +61,10 @@ export async function createCase(q: Queryable, req: FastifyRequest, scope: Scope
   const today = todayInVietnam();
   const errors = validateCaseDates(input, today);
   if (input.lastDoseDate && input.lastDoseDate > today) errors.push({ field: 'lastDoseDate', code: 'in_future' });
+  // A test read "in the future" is a clock or typing mistake (a few minutes of clock skew allowed).
+  (input.evidence.rapidPositiveAt ?? []).forEach((at, i) => {
+    if (Date.parse(at) > Date.now() + 10 * 60_000) errors.push({ field: `evidence.rapidPositiveAt.${i}`, code: 'in_future' });
+  });
   if (errors.length) throw badRequest(errors);
   const people = await store.personsInScope(q, scope, [input.personId]);
   const person = people.get(input.personId);
