@@ -117,6 +117,33 @@ for (const kind of DB_KINDS) {
       expect(again.json().error.fields[0].code).toBe('already_traced');
     });
 
+    it('traces someone not in the registry, after checking they are not already there', async () => {
+      const xa = await ctx.as('xa');
+      const known = (await ctx.db.query<{ full_name: string; birth_date: string; phone: string | null; cccd: string | null }>(`SELECT full_name, birth_date::text, phone, cccd FROM person WHERE id = $1`, [s.others[6]])).rows[0];
+      const people = (await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM person`)).rows[0].n;
+      const contact = (newPerson: object) => ({ contacts: [{ newPerson, exposureDate: today, setting: 'venue', proximity: 'within_2m', masked: false }] });
+      // Same name and birth date as a registry person: the officer is shown who, and nothing is written.
+      const same = await xa.post(`/api/cases/${caseId}/contacts`, contact({ fullName: known.full_name.toUpperCase(), birthDate: known.birth_date, unitCode: s.commune }));
+      expect(same.statusCode).toBe(409);
+      expect(same.json().error.fields).toContainEqual({ field: 'contacts.0.newPerson', code: 'possible_duplicate', message: String(s.others[6]) });
+      if (known.cccd) {
+        const byCccd = await xa.post(`/api/cases/${caseId}/contacts`, contact({ fullName: 'Người Khác', cccd: known.cccd, unitCode: s.commune, confirmNew: true }));
+        expect(byCccd.statusCode).toBe(409);
+        expect(byCccd.json().error.fields[0]).toMatchObject({ field: 'contacts.0.newPerson.cccd', code: 'exists' });
+      }
+      const bad = await xa.post(`/api/cases/${caseId}/contacts`, contact({ fullName: 'Khách Vãng Lai', phone: '12', birthDate: '2030-01-01', unitCode: '20' }));
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['contacts.0.newPerson.birthDate', 'contacts.0.newPerson.phone', 'contacts.0.newPerson.unitCode']);
+      expect((await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM person`)).rows[0].n).toBe(people);
+      // Confirmed as someone else: added to the registry and traced.
+      const ok = await xa.post(`/api/cases/${caseId}/contacts`, contact({ fullName: known.full_name, birthDate: known.birth_date, unitCode: s.villages[0] ?? s.commune, phone: '0912 777 001', confirmNew: true }));
+      expect(ok.statusCode, ok.body).toBe(201);
+      const added = (await ctx.db.query<{ phone: string; commune_code: string }>(`SELECT phone, commune_code FROM person WHERE id = $1`, [ok.json().contacts[0].personId])).rows[0];
+      expect(added).toEqual({ phone: '+84912777001', commune_code: s.commune });
+      const both = await xa.post(`/api/cases/${caseId}/contacts`, { contacts: [{ personId: s.others[7], newPerson: { fullName: 'A B', unitCode: s.commune }, exposureDate: today, setting: 'venue', proximity: 'physical' }] });
+      expect(both.statusCode).toBe(400);
+    });
+
     it('refuses bad input with a clear 4xx and writes nothing', async () => {
       const xa = await ctx.as('xa');
       const before = await Promise.all(['case_record', 'contact', 'task', 'case_event'].map((t) => count(ctx, t)));

@@ -42,21 +42,23 @@ describe('commune officer traces a case', () => {
   let f0: { id: number; full_name: string; birth: string; household_id: string };
   let household: number;
   let other: { id: number; full_name: string; birth: string };
+  let commune: { name: string };
   const today = todayInVietnam();
 
   beforeAll(async () => {
-    const commune = server.demo.logins.find((l) => l.username === 'xa')!.unitCode;
+    const communeCode = server.demo.logins.find((l) => l.username === 'xa')!.unitCode;
+    commune = { name: server.demo.logins.find((l) => l.username === 'xa')!.unitName };
     [f0] = await q(
       `SELECT p.id, p.full_name, p.birth_date AS birth, p.household_id FROM person p
         WHERE p.province_code = '20' AND p.commune_code = $1 AND p.birth_date < '2000-01-01' AND ${FREE}
           AND (SELECT count(*) FROM person h WHERE h.province_code = '20' AND h.household_id = p.household_id) BETWEEN 3 AND 6
           AND NOT EXISTS (SELECT 1 FROM person h WHERE h.province_code = '20' AND h.household_id = p.household_id AND h.id <> p.id AND NOT (${FREE.replace(/p\./g, 'h.')}))
         ORDER BY p.id LIMIT 1`,
-      [commune],
+      [communeCode],
     );
     household = (await q<{ n: number }>(`SELECT count(*)::int AS n FROM person WHERE province_code = '20' AND household_id = $1`, [f0.household_id]))[0].n;
     [other] = await q(`SELECT p.id, p.full_name, p.birth_date AS birth FROM person p WHERE p.province_code = '20' AND p.commune_code = $1 AND p.household_id <> $2 AND ${FREE} ORDER BY p.id DESC LIMIT 1`, [
-      commune,
+      communeCode,
       f0.household_id,
     ]);
     const c = await newContext(browser, server.url);
@@ -113,6 +115,28 @@ describe('commune officer traces a case', () => {
     expect(k).toEqual({ meets: true, masked: false });
   });
 
+  it('traces a visitor not in the registry, after being shown the registry person with the same name and birth date', async () => {
+    await page.getByRole('button', { name: 'Thêm F1' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Người chưa có trong danh sách dân cư').check();
+    await dialog.getByRole('textbox', { name: 'Họ và tên' }).fill(other.full_name);
+    await dialog.getByRole('textbox', { name: 'Ngày sinh' }).fill(dmy(other.birth));
+    const residence = dialog.getByRole('combobox', { name: 'Nơi cư trú (xã, thôn)' });
+    const communeOption = page.getByRole('option', { name: new RegExp(`^${commune.name}`) }).first();
+    await retry(async () => {
+      if (!(await communeOption.isVisible())) await residence.fill(searchKey(commune.name).replace(/^(xa|phuong|thi tran) /, ''));
+      await communeOption.click({ timeout: 3000 });
+    });
+    await dialog.getByRole('button', { name: 'Ghi nhận tiếp xúc' }).click();
+    // The registry already has someone of that name and birth date: shown, nothing written yet.
+    await dialog.getByTestId('possible-duplicates').getByText(other.full_name).waitFor();
+    await screenshot(page, 'case-contact-duplicate');
+    await dialog.getByRole('button', { name: 'Không phải, thêm người mới' }).click();
+    await expect.poll(() => page.getByTestId('contact-row').count()).toBe(household + 1);
+    const added = await q<{ n: number }>(`SELECT count(*)::int AS n FROM person WHERE full_name = $1 AND birth_date = $2`, [other.full_name, other.birth]);
+    expect(added[0].n).toBe(2);
+  });
+
   it('keeps a concurrent edit: the second save is told to reload', async () => {
     const [c] = await q<{ id: number; version: number }>(`SELECT id, version FROM case_record WHERE person_id = $1`, [f0.id]);
     // Someone at the health station saves first.
@@ -130,7 +154,8 @@ describe('commune officer traces a case', () => {
   });
 
   it('issues a quarantine decision and prints it as a PDF', async () => {
-    const row = page.getByTestId('contact-row').filter({ hasText: other.full_name });
+    // The visitor traced above has the same name: the registry person was traced first, so comes first.
+    const row = page.getByTestId('contact-row').filter({ hasText: other.full_name }).first();
     await row.getByRole('button', { name: `Thao tác với ${other.full_name}` }).click();
     await page.getByRole('menuitem', { name: 'Ra quyết định cách ly' }).click();
     const dialog = page.getByRole('dialog');
@@ -188,12 +213,14 @@ describe('commune officer traces a case', () => {
     );
     await page.goto(`/people/${other.id}`);
     const card = page.getByTestId('duplicates');
-    await card.getByText('Cùng họ tên và ngày sinh').waitFor();
-    await card.getByRole('button', { name: 'Gộp vào hồ sơ này' }).click();
+    // The visitor traced earlier has the same name and birth date too: pick the record with this phone.
+    const row = card.getByTestId('duplicate').filter({ hasText: '0912 555 111' });
+    await row.getByText('Cùng họ tên và ngày sinh').waitFor();
+    await row.getByRole('button', { name: 'Gộp vào hồ sơ này' }).click();
     await page.getByRole('dialog').getByLabel('Lý do gộp').fill('Cùng một người, tổ COVID xác minh');
     await page.getByRole('dialog').getByRole('button', { name: 'Gộp hồ sơ' }).click();
     await page.getByText('Đã gộp hồ sơ').waitFor();
-    await expect.poll(() => page.getByTestId('duplicates').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('duplicate').filter({ hasText: '0912 555 111' }).count()).toBe(0);
     expect(await q(`SELECT 1 FROM person WHERE id = $1`, [dup.id])).toHaveLength(0);
     // The kept record's blanks are filled from the merged one.
     expect((await q<{ phone: string }>(`SELECT phone FROM person WHERE id = $1`, [other.id]))[0].phone).toBe(p.phone ?? '+84912555111');

@@ -12,14 +12,16 @@ interface Props extends Omit<SelectProps, 'data' | 'value' | 'onChange'> {
   onChange(id: number | null, person: Person | null): void;
   /** People not to offer (already listed). */
   exclude?: number[];
+  /** A person already chosen elsewhere, shown as the value. */
+  initial?: Person | null;
 }
 
 export const personLabel = (p: Person) => [p.fullName, p.birthDate ? formatDate(p.birthDate) : null, p.villageName ?? p.communeName].filter(Boolean).join(' · ');
 
-export function PersonPicker({ value, onChange, exclude = [], ...rest }: Props) {
+export function PersonPicker({ value, onChange, exclude = [], initial = null, ...rest }: Props) {
   const { t } = useTranslation();
-  const [search, setSearch] = useState('');
-  const [picked, setPicked] = useState<Person | null>(null);
+  const [search, setSearch] = useState(initial ? personLabel(initial) : '');
+  const [picked, setPicked] = useState<Person | null>(initial);
   const [debounced] = useDebouncedValue(search, 300);
   // Once picked, the field shows the label: do not search for it.
   const query = picked && search === personLabel(picked) ? '' : debounced;

@@ -24,9 +24,23 @@ const Note = Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]);
 
 const Setting = Type.Union(['household', 'workplace', 'venue', 'transport', 'health_facility', 'school', 'other'].map((s) => Type.Literal(s)));
 const Proximity = Type.Union(['physical', 'within_2m', 'same_closed_space', 'care_without_ppe', 'farther'].map((s) => Type.Literal(s)));
+const NewPersonBody = Type.Object(
+  {
+    fullName: Type.String({ minLength: 2, maxLength: 200 }),
+    birthDate: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
+    sex: Type.Optional(Type.Union([Type.Literal('M'), Type.Literal('F'), Type.Null()])),
+    cccd: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
+    phone: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
+    unitCode: Code,
+    address: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()])),
+    confirmNew: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, description: 'Someone not in the registry yet: matched against it first (409 with the possible duplicates unless confirmNew; a known CCCD is always 409)' },
+);
 const ContactBody = Type.Object(
   {
-    personId: Type.Integer({ minimum: 1 }),
+    personId: Type.Optional(Type.Integer({ minimum: 1 })),
+    newPerson: Type.Optional(NewPersonBody),
     exposureDate: DateString,
     setting: Setting,
     proximity: Proximity,

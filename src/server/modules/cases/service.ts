@@ -14,6 +14,7 @@ import { todayInVietnam } from '../imports/service.ts';
 import * as store from './store.ts';
 import { createTask } from './tasks.ts';
 import { noteCaseInZones } from './zones.ts';
+import { addTracedPerson, type NewPersonInput } from './tracedPerson.ts';
 
 export interface Actor {
   id: number;
@@ -21,7 +22,10 @@ export interface Actor {
 }
 
 export interface ContactInput {
-  personId: number;
+  /** A person of the registry, or: */
+  personId?: number;
+  /** someone not in it yet (added to the registry after the duplicate check). */
+  newPerson?: NewPersonInput;
   exposureDate: string;
   setting: 'household' | 'workplace' | 'venue' | 'transport' | 'health_facility' | 'school' | 'other';
   proximity: Proximity;
@@ -146,7 +150,8 @@ type ContactSource = { kind: 'case'; caseId: number } | { kind: 'contact'; conta
  * Records exposures of people to a case (F1) or to a contact (next degree). The F1 definition in
  * force is checked for each and kept with it; loops, self-contacts and future dates are refused.
  */
-export async function addContacts(q: Queryable, req: FastifyRequest, scope: Scope, actor: Actor, source: ContactSource, inputs: ContactInput[], field = 'contacts') {
+export async function addContacts(q: Queryable, req: FastifyRequest, scope: Scope, actor: Actor, source: ContactSource, contactInputs: ContactInput[], field = 'contacts') {
+  let inputs: (ContactInput & { personId: number })[] = [];
   const today = todayInVietnam();
   let sourcePersonId: number;
   let rootCaseId: number;
@@ -175,6 +180,14 @@ export async function addContacts(q: Queryable, req: FastifyRequest, scope: Scop
   }
   if (degree > 9) throw badRequest([{ field, code: 'too_deep' }]);
 
+  // People not in the registry yet are added first (refused when they may already be there).
+  const resolved: (ContactInput & { personId: number })[] = [];
+  for (const [i, c] of contactInputs.entries()) {
+    if (c.personId != null && c.newPerson == null) resolved.push({ ...c, personId: c.personId });
+    else if (c.newPerson != null && c.personId == null) resolved.push({ ...c, personId: await addTracedPerson(q, scope, c.newPerson, `${field}.${i}.newPerson`, today) });
+    else throw badRequest([{ field: `${field}.${i}.personId`, code: 'person_or_new_person' }]);
+  }
+  inputs = resolved;
   const ids = [...new Set(inputs.map((i) => i.personId))];
   if (ids.length !== inputs.length) {
     const seen = new Set<number>();
