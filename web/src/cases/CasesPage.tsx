@@ -5,7 +5,8 @@ import { Anchor, Badge, Button, Drawer, Group, Pagination, SegmentedControl, Sta
 import { useMediaQuery } from '@mantine/hooks';
 import { IconPlus, IconTopologyStar3 } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
+import { useUrlParams } from '../lib/urlParams.ts';
 import { useMe } from '../auth/auth.tsx';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { ExcelButton } from '../common/ExcelButton.tsx';
@@ -21,7 +22,7 @@ export default function CasesPage() {
   const me = useMe();
   const navigate = useNavigate();
   const phone = useMediaQuery('(max-width: 48em)');
-  const [params, setParams] = useSearchParams();
+  const [params, updateParams] = useUrlParams();
   const status = params.get('status');
   const from = params.get('from');
   const to = params.get('to');
@@ -31,16 +32,11 @@ export default function CasesPage() {
   const canManage = me.permissions.includes('cases.manage');
 
   const set = (k: string, v: string | null) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (v) next.set(k, v);
-        else next.delete(k);
-        if (k !== 'page') next.delete('page');
-        return next;
-      },
-      { replace: true },
-    );
+    updateParams((next) => {
+      if (v) next.set(k, v);
+      else next.delete(k);
+      if (k !== 'page') next.delete('page');
+    });
 
   const exportAll = async () => {
     const rows: CaseRecord[] = [];

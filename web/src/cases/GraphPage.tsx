@@ -4,7 +4,8 @@ import { useMemo } from 'react';
 import { Alert, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useQuery, keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
+import { useUrlParams } from '../lib/urlParams.ts';
 import { useMe } from '../auth/auth.tsx';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { DateField } from '../common/DateField.tsx';
@@ -20,22 +21,17 @@ export default function GraphPage() {
   const { t } = useTranslation();
   const me = useMe();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const [params, updateParams] = useUrlParams();
   const unit = params.get('unit');
   const from = params.get('from');
   const to = params.get('to');
   const colourBy = (params.get('colour') as ColourBy | null) ?? 'status';
   const unitInfo = useUnit(unit ?? '', !!unit);
   const set = (k: string, v: string | null) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (v) next.set(k, v);
-        else next.delete(k);
-        return next;
-      },
-      { replace: true },
-    );
+    updateParams((next) => {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    });
   const res = useQuery({ ...graphQuery(unit, from, to), placeholderData: keepPreviousData });
   const filter = useMemo<GraphFilter>(() => ({ colourBy }), [colourBy]);
   const coversMany = me.unitPath.split('/').filter(Boolean).length <= 2;

@@ -4,7 +4,8 @@ import { Alert, Anchor, Badge, Group, Loader, Stack, Table, Text, TextInput, Tit
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
+import { useUrlParams } from '../lib/urlParams.ts';
 import { useMe } from '../auth/auth.tsx';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { ApiError } from '../lib/api.ts';
@@ -17,7 +18,7 @@ import { SEARCH_LIMIT, usePeopleSearch } from './queries.ts';
 export default function SearchPage() {
   const { t } = useTranslation();
   const me = useMe();
-  const [params, setParams] = useSearchParams();
+  const [params, updateParams] = useUrlParams();
   const q = params.get('q') ?? '';
   const commune = params.get('commune');
   const [text, setText] = useState(q);
@@ -28,16 +29,10 @@ export default function SearchPage() {
 
   useEffect(() => {
     if (debounced.trim() === q) return;
-    // Functional updates: the commune picker may call back with an older render's params.
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (debounced.trim()) next.set('q', debounced.trim());
-        else next.delete('q');
-        return next;
-      },
-      { replace: true },
-    );
+    updateParams((next) => {
+      if (debounced.trim()) next.set('q', debounced.trim());
+      else next.delete('q');
+    });
     // Only typing moves the query into the URL; reading the URL back is done by `q` above.
   }, [debounced]);
 
@@ -55,14 +50,9 @@ export default function SearchPage() {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          setParams(
-            (prev) => {
-              const next = new URLSearchParams(prev);
-              if (text.trim()) next.set('q', text.trim());
-              return next;
-            },
-            { replace: true },
-          );
+          updateParams((next) => {
+            if (text.trim()) next.set('q', text.trim());
+          });
         }}
       >
         <Group align="flex-end" gap="sm" wrap="wrap">
@@ -88,15 +78,10 @@ export default function SearchPage() {
               value={commune}
               valueLabel={communeUnit.data ? [communeUnit.data.unit.name, communeUnit.data.ancestors.at(-1)?.name].filter(Boolean).join(', ') : commune}
               onChange={(code) => {
-                setParams(
-                  (prev) => {
-                    const next = new URLSearchParams(prev);
-                    if (code) next.set('commune', code);
-                    else next.delete('commune');
-                    return next;
-                  },
-                  { replace: true },
-                );
+                updateParams((next) => {
+                  if (code) next.set('commune', code);
+                  else next.delete('commune');
+                });
               }}
               size="md"
               style={{ flex: '1 1 240px', maxWidth: phone ? undefined : 320 }}
