@@ -16,6 +16,8 @@ export interface Config {
   sessionHours: number;
   loginMaxFailures: number;
   loginLockMinutes: number;
+  /** Login attempts per client address per minute, whatever the usernames (stops username spraying). */
+  loginMaxPerAddress: number;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,6 +35,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     sessionHours: Number(env.SESSION_HOURS ?? 12),
     loginMaxFailures: Number(env.LOGIN_MAX_FAILURES ?? 5),
     loginLockMinutes: Number(env.LOGIN_LOCK_MINUTES ?? 15),
+    loginMaxPerAddress: Number(env.LOGIN_MAX_PER_ADDRESS ?? 60),
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   if (!Number.isInteger(merged.port) || merged.port < 0 || merged.port > 65535) throw new Error(`invalid PORT ${merged.port}`);

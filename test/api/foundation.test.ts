@@ -102,6 +102,17 @@ for (const kind of DB_KINDS) {
         const other = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '192.0.2.50', payload: { username: 'somebody', password: 'x' } });
         expect(other.statusCode).toBe(401);
       });
+      it('rate-limits login attempts from one address whatever the usernames', async () => {
+        const statuses: number[] = [];
+        for (let i = 0; i < ctx.config.loginMaxPerAddress + 2; i++) {
+          const r = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '192.0.2.60', payload: { username: `khach${i}`, password: 'x' } });
+          statuses.push(r.statusCode);
+        }
+        expect(statuses.slice(0, ctx.config.loginMaxPerAddress).every((s) => s === 401)).toBe(true);
+        expect(statuses.slice(ctx.config.loginMaxPerAddress)).toEqual([429, 429]);
+        const elsewhere = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '192.0.2.61', payload: { username: 'khach0', password: 'x' } });
+        expect(elsewhere.statusCode).toBe(401);
+      });
       it('logout ends the session', async () => {
         const c = await ctx.signInFresh('chihuy');
         expect((await c.get('/api/auth/me')).statusCode).toBe(200);

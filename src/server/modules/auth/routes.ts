@@ -20,8 +20,28 @@ const Me = Type.Object({
   permissions: Type.Array(Type.String()),
 });
 
+/**
+ * Attempts per client address in fixed one-minute windows. The per-username limit (below, by
+ * @fastify/rate-limit) stops guessing one password; this one stops trying many usernames from one
+ * place. In memory: one server process per deployment (docs/scaling.md).
+ */
+function addressLimiter(max: number) {
+  const windows = new Map<string, { start: number; count: number }>();
+  return (ip: string, now = Date.now()): boolean => {
+    if (windows.size > 10_000) for (const [k, w] of windows) if (now - w.start >= 60_000) windows.delete(k);
+    const w = windows.get(ip);
+    if (!w || now - w.start >= 60_000) {
+      windows.set(ip, { start: now, count: 1 });
+      return true;
+    }
+    w.count += 1;
+    return w.count <= max;
+  };
+}
+
 const routes: FastifyPluginAsync = async (app) => {
   const cfg = app.config;
+  const fromAddress = addressLimiter(cfg.loginMaxPerAddress);
   app.post(
     '/auth/login',
     {
@@ -42,6 +62,7 @@ const routes: FastifyPluginAsync = async (app) => {
       },
     },
     async (req, reply) => {
+      if (!fromAddress(req.ip)) throw new AppError(429, 'rate_limited');
       const { username, password } = req.body as { username: string; password: string };
       try {
         const r = await login(app.db, { username, password, ip: req.ip, userAgent: req.headers['user-agent'] }, {
