@@ -12,7 +12,7 @@ import { addContacts, createCase, updateCase, type Actor, type CaseInput, type C
 import { createFacility, getOrder, issueOrder, listFacilities, listOrders, recordCheck, releaseOrder, type OrderInput } from './orders.ts';
 import { assignTask, completeTask, getTask, listTasks, taskCounts } from './tasks.ts';
 import { clusterProposals, graphData, personNames } from './graph.ts';
-import { createZone, extendZone, getZone, liftZone, listZones, zoneResidents, type ZoneInput } from './zones.ts';
+import { commonPath, createZone, extendZone, getZone, liftZone, listZones, zoneResidents, type ZoneInput } from './zones.ts';
 import { decisionPdfData } from './decision.ts';
 import { renderDecisionPdf } from './decisionPdf.ts';
 
@@ -368,9 +368,7 @@ const routes: FastifyPluginAsync = async (app) => {
         const ids = new Set(found.rows.map((r) => Number(r.id)));
         const missing = body.caseIds.flatMap((c, i) => (ids.has(c) ? [] : [{ field: `caseIds.${i}`, code: 'not_found' }]));
         if (missing.length) throw badRequest(missing);
-        const paths = found.rows.map((r) => r.path);
-        let prefix = paths[0];
-        for (const p of paths) while (!p.startsWith(prefix)) prefix = prefix.slice(0, prefix.slice(0, -1).lastIndexOf('/') + 1);
+        const prefix = commonPath(found.rows.map((r) => r.path));
         const dates = found.rows.map((r) => r.reportDate).sort();
         const r = await q.query<{ id: number }>(
           `INSERT INTO cluster (province_code, name, unit_path, link, first_date, last_date, note, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,

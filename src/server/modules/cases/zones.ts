@@ -45,8 +45,8 @@ export async function getZone(q: Queryable, scope: Scope, id: number): Promise<Z
   return r.rows[0] ?? null;
 }
 
-/** The longest common path prefix of the units: the zone belongs to the smallest unit holding them all. */
-function commonPath(paths: string[]): string {
+/** The longest common path prefix of units: a zone or a cluster belongs to the smallest unit holding them all. */
+export function commonPath(paths: string[]): string {
   let prefix = paths[0];
   for (const p of paths) while (!p.startsWith(prefix)) prefix = prefix.slice(0, prefix.slice(0, -1).lastIndexOf('/') + 1);
   return prefix;
