@@ -278,6 +278,12 @@ for (const kind of DB_KINDS) {
       const mine = (await xa.get('/api/cases?limit=500')).json();
       expect(mine.items.every((c: { communeCode: string }) => c.communeCode === s.commune)).toBe(true);
       expect(mine.items.some((c: { id: number }) => c.id === caseId)).toBe(true);
+      // A unit filter above or beside the jurisdiction is 404; inside it narrows the list.
+      expect((await xa.get('/api/cases?unit=20')).statusCode).toBe(404);
+      expect((await xa.get('/api/cases/graph?unit=20')).statusCode).toBe(404);
+      const byCommune = (await admin.get(`/api/cases?unit=${s.commune}&limit=500`)).json();
+      expect(byCommune.items.length).toBeGreaterThan(0);
+      expect(byCommune.items.every((c: { communeCode: string }) => c.communeCode === s.commune)).toBe(true);
       expect((await xa.post(`/api/cases/${far.json().id}/contacts`, { contacts: [{ personId: s.others[7], exposureDate: today, setting: 'other', proximity: 'physical' }] })).statusCode).toBe(404);
       expect((await xa.patch(`/api/cases/${far.json().id}`, { version: 1, severity: 'severe' })).statusCode).toBe(404);
       expect((await (await ctx.as('xem')).get('/api/cases')).statusCode).toBe(403);

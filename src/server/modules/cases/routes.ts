@@ -6,6 +6,7 @@ import { AppError, badRequest, notFound } from '../../errors.ts';
 import { audit } from '../../plugins/audit.ts';
 import { policyOn } from '../policies/service.ts';
 import { scopeOf } from '../units/routes.ts';
+import { getUnit } from '../units/store.ts';
 import { todayInVietnam } from '../imports/service.ts';
 import * as store from './store.ts';
 import { addContacts, createCase, updateCase, type Actor, type CaseInput, type CasePatch, type ContactInput } from './service.ts';
@@ -113,6 +114,12 @@ const routes: FastifyPluginAsync = async (app) => {
   const quarantine = { onRequest: app.requirePermission('quarantine.manage') };
   const zones = { onRequest: app.requirePermission('zones.manage') };
   const work = { onRequest: app.requirePermission('tasks.work') };
+  /** The path of a unit filter, inside the caller's jurisdiction (404 outside it). */
+  const unitPathIn = async (scope: ReturnType<typeof scopeOf>, code: string) => {
+    const u = await getUnit(app.db, scope, code);
+    if (!u) throw notFound();
+    return u.path;
+  };
 
   // ---- Cases ----
   app.get(
@@ -135,12 +142,7 @@ const routes: FastifyPluginAsync = async (app) => {
     async (req) => {
       const f = req.query as { unit?: string; from?: string; to?: string; status?: string; limit?: number; offset?: number };
       const scope = scopeOf(req);
-      let unitPath: string | undefined;
-      if (f.unit) {
-        const u = await app.db.query<{ path: string }>(`SELECT path FROM admin_unit WHERE province_code = $1 AND code = $2 AND path LIKE $3 || '%'`, [scope.provinceCode, f.unit, scope.path]);
-        if (!u.rows[0]) throw notFound();
-        unitPath = u.rows[0].path;
-      }
+      const unitPath = f.unit ? await unitPathIn(scope, f.unit) : undefined;
       const res = await store.listCases(app.db, scope, { unitPath, from: f.from, to: f.to, status: f.status, limit: f.limit ?? 50, offset: f.offset ?? 0 });
       await audit(app.db, req, { action: 'search', entity: 'case', details: { unit: f.unit ?? null, from: f.from ?? null, to: f.to ?? null, results: res.items.length } });
       return res;
@@ -162,12 +164,7 @@ const routes: FastifyPluginAsync = async (app) => {
   }, async (req) => {
     const f = req.query as { unit?: string; from?: string; to?: string; limit?: number };
     const scope = scopeOf(req);
-    let unitPath: string | undefined;
-    if (f.unit) {
-      const u = await app.db.query<{ path: string }>(`SELECT path FROM admin_unit WHERE province_code = $1 AND code = $2 AND path LIKE $3 || '%'`, [scope.provinceCode, f.unit, scope.path]);
-      if (!u.rows[0]) throw notFound();
-      unitPath = u.rows[0].path;
-    }
+    const unitPath = f.unit ? await unitPathIn(scope, f.unit) : undefined;
     const g = await graphData(app.db, scope, { unitPath, from: f.from, to: f.to, limit: f.limit ?? 25_000 });
     await audit(app.db, req, { action: 'read', entity: 'case_graph', details: { unit: f.unit ?? null, from: f.from ?? null, to: f.to ?? null, nodes: g.person.length, names: g.name ? g.name.length : 0 } });
     return g;
