@@ -18,7 +18,13 @@ const r = spawnSync(process.execPath, [vitest, 'run', '--reporter=default', '--r
 if (existsSync(out)) {
   const j = JSON.parse(readFileSync(out, 'utf8'));
   const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
-  console.log(`\ntests: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${skipped} skipped`);
+  // A file that failed outside any test (a hook, an import) has its tests marked skipped: count it as a failure.
+  const filesFailedOutsideTests = (j.testResults ?? []).filter(
+    (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
+  ).length;
+  const failed = j.numFailedTests + filesFailedOutsideTests;
+  console.log(`\ntests: ${j.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
+  if (r.status !== 0 && failed === 0) console.error('vitest failed without a failing test (see above)');
   if (j.numTotalTests === 0) {
     console.error('no test ran');
     process.exit(1);
