@@ -29,6 +29,13 @@ const ClustersPage = lazy(() => import('./cases/ClustersPage.tsx'));
 const TasksPage = lazy(() => import('./tasks/TasksPage.tsx'));
 const QuarantinePage = lazy(() => import('./quarantine/QuarantinePage.tsx'));
 const ZonesPage = lazy(() => import('./zones/ZonesPage.tsx'));
+const TestingDashboardPage = lazy(() => import('./testing/DashboardPage.tsx'));
+const SamplingPlansPage = lazy(() => import('./testing/PlansPage.tsx'));
+const CollectPage = lazy(() => import('./testing/CollectPage.tsx'));
+const LabPage = lazy(() => import('./testing/LabPage.tsx'));
+const RapidTestsPage = lazy(() => import('./testing/RapidPage.tsx'));
+const ResultLookupPage = lazy(() => import('./testing/LookupPage.tsx'));
+const SelfTestPage = lazy(() => import('./testing/SelfTestPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -61,6 +68,7 @@ export function App() {
             <Suspense fallback={<PageLoader />}>
               <Routes>
                 <Route path="/login" element={<LoginPage />} />
+                <Route path="/tu-test-nhanh" element={<SelfTestPage />} />
                 <Route element={<RequireAuth><Shell /></RequireAuth>}>
                   <Route index element={<Home />} />
                   <Route path="units/:code" element={<MapPage />} />
@@ -77,6 +85,12 @@ export function App() {
                   <Route path="tasks" element={<RequirePermission permission="tasks.work"><TasksPage /></RequirePermission>} />
                   <Route path="quarantine" element={<RequirePermission permission="cases.read"><QuarantinePage /></RequirePermission>} />
                   <Route path="zones" element={<RequirePermission permission="cases.read"><ZonesPage /></RequirePermission>} />
+                  <Route path="testing" element={<RequirePermission permission="testing.read"><TestingDashboardPage /></RequirePermission>} />
+                  <Route path="testing/plans" element={<RequirePermission permission="testing.read"><SamplingPlansPage /></RequirePermission>} />
+                  <Route path="testing/collect" element={<RequirePermission permission="testing.collect"><CollectPage /></RequirePermission>} />
+                  <Route path="testing/lab" element={<RequirePermission permission="testing.lab"><LabPage /></RequirePermission>} />
+                  <Route path="testing/rapid" element={<RequirePermission permission="testing.rapid"><RapidTestsPage /></RequirePermission>} />
+                  <Route path="testing/lookup" element={<RequirePermission permission="testing.lookup"><ResultLookupPage /></RequirePermission>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

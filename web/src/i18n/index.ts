@@ -9,6 +9,8 @@ import casesVi from './cases.vi.json';
 import casesEn from './cases.en.json';
 import fieldVi from './field.vi.json';
 import fieldEn from './field.en.json';
+import testingVi from './testing.vi.json';
+import testingEn from './testing.en.json';
 
 export type Lang = 'vi' | 'en';
 export const LANGS: Lang[] = ['vi', 'en'];
@@ -24,7 +26,7 @@ function storedLang(): Lang {
 }
 
 i18n.use(initReactI18next).init({
-  resources: { vi: { translation: { ...vi, ...casesVi, ...fieldVi } }, en: { translation: { ...en, ...casesEn, ...fieldEn } } },
+  resources: { vi: { translation: { ...vi, ...casesVi, ...fieldVi, ...testingVi } }, en: { translation: { ...en, ...casesEn, ...fieldEn, ...testingEn } } },
   lng: storedLang(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false },

@@ -1,12 +1,13 @@
 // The app shell: header with the language switch and the user, navigation that collapses on phones.
 import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton, ScrollArea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconAffiliate, IconBarrierBlock, IconChecklist, IconClipboardList, IconFileImport, IconHomeShield, IconLogout, IconMap2, IconScale, IconSearch, IconShieldCheck, IconTopologyStar3, IconUserCircle, IconUsers, IconVirus } from '@tabler/icons-react';
+import { IconAffiliate, IconBarrierBlock, IconChecklist, IconClipboardList, IconFileImport, IconHomeShield, IconLogout, IconMap2, IconScale, IconSearch, IconShieldCheck, IconTestPipe, IconTopologyStar3, IconUserCircle, IconUsers, IconVirus } from '@tabler/icons-react';
 import { useEffect, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { useAuth, useMe } from '../auth/auth.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { testingNavItems } from '../testing/nav.ts';
 
 interface NavItem {
   to: string;
@@ -14,6 +15,8 @@ interface NavItem {
   icon: ComponentType<{ size?: number }>;
   permission: string;
   match: (path: string) => boolean;
+  /** A group of pages (shown as one item when the role sees only one of them). */
+  children?: NavItem[];
 }
 
 export function Shell() {
@@ -33,12 +36,16 @@ export function Shell() {
     { to: '/tasks', label: t('nav.tasks'), icon: IconChecklist, permission: 'tasks.work', match: (p) => p.startsWith('/tasks') },
     { to: '/quarantine', label: t('nav.quarantine'), icon: IconHomeShield, permission: 'cases.read', match: (p) => p.startsWith('/quarantine') },
     { to: '/zones', label: t('nav.zones'), icon: IconBarrierBlock, permission: 'cases.read', match: (p) => p.startsWith('/zones') },
+    { to: '/testing', label: t('testing.nav.group'), icon: IconTestPipe, permission: '', match: (p) => p.startsWith('/testing'), children: testingNavItems(t) },
     { to: '/imports', label: t('nav.import'), icon: IconFileImport, permission: 'people.import', match: (p) => p.startsWith('/imports') },
     { to: '/policies', label: t('nav.policies'), icon: IconScale, permission: 'policies.read', match: (p) => p.startsWith('/policies') },
     { to: '/audit', label: t('nav.audit'), icon: IconClipboardList, permission: 'audit.read', match: (p) => p.startsWith('/audit') },
     { to: '/users', label: t('nav.users'), icon: IconUsers, permission: 'users.manage', match: (p) => p.startsWith('/users') },
   ];
-  const visible = items.filter((i) => me.permissions.includes(i.permission));
+  const allowed = (i: NavItem) => me.permissions.includes(i.permission);
+  const visible = items
+    .map((i) => (i.children ? { ...i, children: i.children.filter(allowed) } : i))
+    .flatMap((i) => (!i.children ? (allowed(i) ? [i] : []) : i.children.length > 1 ? [i] : i.children));
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding={{ base: 'sm', sm: 'md' }}>
@@ -89,9 +96,17 @@ export function Shell() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="navigation">
         <AppShell.Section grow component={ScrollArea}>
-          {visible.map((i) => (
-            <NavLink key={i.to} component={Link} to={i.to} label={i.label} leftSection={<i.icon size={20} />} active={i.match(location.pathname)} variant="filled" style={{ borderRadius: 8 }} mb={4} />
-          ))}
+          {visible.map((i) =>
+            i.children ? (
+              <NavLink key={i.to} label={i.label} leftSection={<i.icon size={20} />} defaultOpened={i.match(location.pathname)} childrenOffset={16} style={{ borderRadius: 8 }} mb={4}>
+                {i.children.map((c) => (
+                  <NavLink key={c.to} component={Link} to={c.to} label={c.label} leftSection={<c.icon size={18} />} active={c.match(location.pathname)} variant="filled" style={{ borderRadius: 8 }} mb={2} />
+                ))}
+              </NavLink>
+            ) : (
+              <NavLink key={i.to} component={Link} to={i.to} label={i.label} leftSection={<i.icon size={20} />} active={i.match(location.pathname)} variant="filled" style={{ borderRadius: 8 }} mb={4} />
+            ),
+          )}
         </AppShell.Section>
         <AppShell.Section>
           <Text size="xs" c="dimmed" px="xs" py={4}>

@@ -1,0 +1,153 @@
+// "Gợi ý cỡ gộp mẫu": from the estimated prevalence, the pool size k with the fewest expected tests
+// per person (Dorfman: 1/k + 1 − (1 − p)^k), within the policy's maximum, and what it saves.
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { Badge, Card, Group, NumberInput, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../common/ErrorAlert.tsx';
+import { api } from '../lib/api.ts';
+import { formatNumber } from '../lib/format.ts';
+import type { PoolAdvice } from './api.ts';
+import { pct } from './shared.ts';
+
+const Chart = lazy(() => import('./Chart.tsx'));
+
+export function PoolAdvisor({ unitCode, initialPrevalence = 1 }: { unitCode?: string | null; initialPrevalence?: number }) {
+  const { t } = useTranslation();
+  const [prev, setPrev] = useState<number | string>(initialPrevalence);
+  const [debounced] = useDebouncedValue(Number(prev), 300);
+  const valid = Number.isFinite(debounced) && debounced > 0 && debounced < 100;
+  const q = useQuery({
+    queryKey: ['testing', 'advisor', debounced, unitCode],
+    queryFn: ({ signal }) => api<PoolAdvice>('/testing/pool-advisor', { query: { prevalence: debounced / 100, unit: unitCode }, signal }),
+    enabled: valid,
+    placeholderData: keepPreviousData,
+  });
+  const a = q.data;
+  const option = useMemo(() => {
+    if (!a) return null;
+    const rows = a.table;
+    return {
+      grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v, 3) },
+      xAxis: { type: 'category', name: 'k', nameGap: 4, data: rows.map((r) => r.k) },
+      yAxis: { type: 'value', name: t('testing.advisor.testsPerPerson'), nameTextStyle: { align: 'left' }, min: 0, axisLabel: { formatter: (v: number) => formatNumber(v, 2) } },
+      series: [
+        {
+          type: 'bar',
+          name: t('testing.advisor.testsPerPerson'),
+          data: rows.map((r) => ({
+            value: Number(r.expectedTestsPerPerson.toFixed(4)),
+            itemStyle: { color: r.k === a.recommendedK ? '#2f9e44' : r.k > a.maxPoolSize ? '#ced4da' : '#4dabf7' },
+          })),
+          barMaxWidth: 22,
+          markLine: { silent: true, symbol: 'none', lineStyle: { color: '#e03131', type: 'dashed' }, label: { formatter: t('testing.advisor.individual'), position: 'insideEndTop' }, data: [{ yAxis: 1 }] },
+        },
+      ],
+    };
+  }, [a, t]);
+  const shown = a?.table.filter((r) => r.k >= 2 && (r.k <= Math.max(a.maxPoolSize, a.recommendedK ?? 0) + 1 || r.k === a.unconstrainedK)) ?? [];
+  return (
+    <Card withBorder data-testid="pool-advisor">
+      <Title order={3} size="h5" mb={4}>
+        {t('testing.advisor.title')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="xs">
+        {t('testing.advisor.intro')}
+      </Text>
+      <Stack gap="sm">
+        <NumberInput
+          label={t('testing.advisor.prevalence')}
+          value={prev}
+          onChange={setPrev}
+          min={0.01}
+          max={99}
+          step={0.5}
+          decimalScale={2}
+          decimalSeparator=","
+          suffix=" %"
+          w={200}
+          error={!valid && String(prev) !== '' ? t('fieldErrors.invalid') : undefined}
+          name="advisorPrevalence"
+        />
+        {q.error ? (
+          <ErrorAlert error={q.error} />
+        ) : a ? (
+          <>
+            <SimpleGrid cols={{ base: 3 }} spacing="xs">
+              <div>
+                <Text size="xs" c="dimmed">
+                  {t('testing.advisor.recommended')}
+                </Text>
+                <Text fw={700} size="xl" data-testid="advisor-k">
+                  {a.recommendedK ?? t('testing.advisor.noPooling')}
+                </Text>
+              </div>
+              <div>
+                <Text size="xs" c="dimmed">
+                  {t('testing.advisor.testsPerPerson')}
+                </Text>
+                <Text fw={700} size="xl" className="tabular" data-testid="advisor-e">
+                  {formatNumber(a.expectedTestsPerPerson, 4)}
+                </Text>
+              </div>
+              <div>
+                <Text size="xs" c="dimmed">
+                  {t('testing.advisor.saving')}
+                </Text>
+                <Text fw={700} size="xl" c={a.saving > 0 ? 'green.8' : undefined} className="tabular" data-testid="advisor-saving">
+                  {pct(a.saving, 0)}
+                </Text>
+              </div>
+            </SimpleGrid>
+            <Text size="sm">
+              {a.recommendedK
+                ? t('testing.advisor.explain', { k: a.recommendedK, per1000: formatNumber(a.expectedTestsPerPerson * 1000), max: a.maxPoolSize })
+                : t('testing.advisor.noPoolingExplain')}
+            </Text>
+            {a.unconstrainedK != null && a.recommendedK != null && a.unconstrainedK > a.recommendedK && (
+              <Badge variant="light" color="yellow" style={{ whiteSpace: 'normal', height: 'auto' }}>
+                {t('testing.advisor.capped', { k: a.unconstrainedK, max: a.maxPoolSize })}
+              </Badge>
+            )}
+            {option && (
+              <Suspense fallback={<div style={{ height: 200 }} />}>
+                <Chart option={option} height={200} testId="advisor-chart" />
+              </Suspense>
+            )}
+            <Table.ScrollContainer minWidth={280}>
+              <Table fz="xs" verticalSpacing={2} withTableBorder>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>k</Table.Th>
+                    {shown.map((r) => (
+                      <Table.Th key={r.k} ta="right" c={r.k === a.recommendedK ? 'green.8' : undefined}>
+                        {r.k}
+                      </Table.Th>
+                    ))}
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  <Table.Tr>
+                    <Table.Td>{t('testing.advisor.eShort')}</Table.Td>
+                    {shown.map((r) => (
+                      <Table.Td key={r.k} ta="right" className="tabular" fw={r.k === a.recommendedK ? 700 : undefined}>
+                        {formatNumber(r.expectedTestsPerPerson, 3)}
+                      </Table.Td>
+                    ))}
+                  </Table.Tr>
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            <Group gap={6}>
+              <Text size="xs" c="dimmed">
+                {t('testing.advisor.formula')}
+              </Text>
+            </Group>
+          </>
+        ) : null}
+      </Stack>
+    </Card>
+  );
+}
