@@ -58,6 +58,8 @@ export interface TracingDueHours {
   investigateCase: number;
   callContact: number;
   deliverDecision: number;
+  /** The commune a traced contact is handed over to answers (accepts or returns) within this many hours; absent in older versions: callContact. */
+  receiveHandover?: number;
 }
 
 export interface ZoneLiftPolicy {
@@ -180,12 +182,14 @@ export const CASE_POLICY_DEFINITIONS: PolicyDefinition[] = [
       investigateCase: Type.Integer({ minimum: 1, maximum: 168 }),
       callContact: Type.Integer({ minimum: 1, maximum: 168 }),
       deliverDecision: Type.Integer({ minimum: 1, maximum: 168 }),
+      receiveHandover: Type.Optional(Type.Integer({ minimum: 1, maximum: 168 })),
     }),
     defaults: [
       {
         effectiveFrom: '2021-07-01',
-        value: { investigateCase: 24, callContact: 12, deliverDecision: 24 },
-        source: 'Chỉ thị của tỉnh: "truy vết nhanh, khoanh vùng gọn, cách ly ngay" — thời hạn cụ thể do tỉnh cấu hình (cần xác minh)',
+        value: { investigateCase: 24, callContact: 12, deliverDecision: 24, receiveHandover: 4 },
+        source:
+          'Chỉ thị của tỉnh: "truy vết nhanh, khoanh vùng gọn, cách ly ngay" — thời hạn cụ thể do tỉnh cấu hình (cần xác minh); tiếp nhận F1 do xã khác bàn giao trong 4 giờ để còn kịp gọi F1 trong thời hạn 12 giờ (cấu hình của tỉnh)',
       },
     ],
   },

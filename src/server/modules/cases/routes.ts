@@ -15,6 +15,8 @@ import { assignTask, completeTask, getTask, listTasks, taskCounts } from './task
 import { clusterProposals, graphData, personNames } from './graph.ts';
 import { commonPath, createZone, extendZone, getZone, liftZone, listZones, zoneResidents, type ZoneInput } from './zones.ts';
 import { decisionPdfData } from './decision.ts';
+import handoverRoutes, { HandoverBody, IdentityBody, publicContacts } from './handoverRoutes.ts';
+import { handoversOfCase } from './handover.ts';
 import { renderDecisionPdf } from './decisionPdf.ts';
 
 const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' });
@@ -36,12 +38,18 @@ const NewPersonBody = Type.Object(
     address: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()])),
     confirmNew: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false, description: 'Someone not in the registry yet: matched against it first (409 with the possible duplicates unless confirmNew; a known CCCD is always 409)' },
+  {
+    additionalProperties: false,
+    description:
+      'Someone not in the registry yet: matched against it first (409 with the possible duplicates unless confirmNew; a known CCCD is always 409). With `handover`, unitCode is a commune or village outside the jurisdiction and a same-name match there is 409 possible_duplicate_elsewhere (who is not said) unless confirmNew',
+  },
 );
 const ContactBody = Type.Object(
   {
     personId: Type.Optional(Type.Integer({ minimum: 1 })),
     newPerson: Type.Optional(NewPersonBody),
+    identity: Type.Optional(IdentityBody),
+    handover: Type.Optional(HandoverBody),
     exposureDate: DateString,
     setting: Setting,
     proximity: Proximity,
@@ -114,6 +122,7 @@ const routes: FastifyPluginAsync = async (app) => {
   const quarantine = { onRequest: app.requirePermission('quarantine.manage') };
   const zones = { onRequest: app.requirePermission('zones.manage') };
   const work = { onRequest: app.requirePermission('tasks.work') };
+  await app.register(handoverRoutes);
   /** The path of a unit filter, inside the caller's jurisdiction (404 outside it). */
   const unitPathIn = async (scope: ReturnType<typeof scopeOf>, code: string) => {
     const u = await getUnit(app.db, scope, code);
@@ -196,18 +205,20 @@ const routes: FastifyPluginAsync = async (app) => {
       await audit(app.db, req, { action: 'read', entity: 'case', entityId: id, outcome: 'not_found' });
       throw notFound();
     }
-    const [events, contacts, proposals, orders, clusters] = await Promise.all([
+    const [events, contacts, proposals, orders, handovers, clusters] = await Promise.all([
       store.caseEvents(app.db, scope.provinceCode, id),
       store.contactsOfCase(app.db, scope, id),
       store.householdProposals(app.db, scope, c.personId, c.householdId),
       listOrders(app.db, scope, { personId: c.personId, limit: 20 }),
+      handoversOfCase(app.db, scope, id),
       app.db.query<{ id: number; name: string; status: string }>(
         `SELECT cl.id, cl.name, cl.status FROM cluster cl JOIN cluster_case cc ON cc.province_code = cl.province_code AND cc.cluster_id = cl.id WHERE cl.province_code = $1 AND cc.case_id = $2`,
         [scope.provinceCode, id],
       ),
     ]);
     await audit(app.db, req, { action: 'read', entity: 'case', entityId: id, details: { personId: c.personId } });
-    return { case: c, events, contacts, householdProposals: proposals, orders, clusters: clusters.rows };
+    // Contacts living outside the jurisdiction are not in `contacts`: `handovers` shows what was recorded and sent.
+    return { case: c, events, contacts, householdProposals: proposals, orders, handovers, clusters: clusters.rows };
   });
 
   app.patch(
@@ -221,11 +232,19 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.post(
     '/cases/:id/contacts',
-    { ...manage, schema: { tags: ['cases'], summary: 'Add F1 contacts of a case', params: Id, body: Type.Object({ contacts: Type.Array(ContactBody, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false }) } },
+    {
+      ...manage,
+      schema: {
+        tags: ['cases'],
+        summary: 'Add F1 contacts of a case; a contact living in another commune is handed over to it (`handover`, one contact per request, replay-safe by requestId)',
+        params: Id,
+        body: Type.Object({ contacts: Type.Array(ContactBody, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false }),
+      },
+    },
     async (req, reply) => {
       const { id } = req.params as { id: number };
       const res = await app.db.tx((q) => addContacts(q, req, scopeOf(req), actorOf(req), { kind: 'case', caseId: id }, (req.body as { contacts: ContactInput[] }).contacts));
-      return reply.status(201).send({ contacts: res });
+      return reply.status(201).send({ contacts: publicContacts(res) });
     },
   );
 
@@ -247,11 +266,19 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.post(
     '/contacts/:id/contacts',
-    { ...manage, schema: { tags: ['cases'], summary: 'Add contacts of a contact (F2 of an F1, and so on)', params: Id, body: Type.Object({ contacts: Type.Array(ContactBody, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false }) } },
+    {
+      ...manage,
+      schema: {
+        tags: ['cases'],
+        summary: 'Add contacts of a contact (F2 of an F1, and so on); one living in another commune is handed over to it',
+        params: Id,
+        body: Type.Object({ contacts: Type.Array(ContactBody, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false }),
+      },
+    },
     async (req, reply) => {
       const { id } = req.params as { id: number };
       const res = await app.db.tx((q) => addContacts(q, req, scopeOf(req), actorOf(req), { kind: 'contact', contactId: id }, (req.body as { contacts: ContactInput[] }).contacts));
-      return reply.status(201).send({ contacts: res });
+      return reply.status(201).send({ contacts: publicContacts(res) });
     },
   );
 
@@ -309,8 +336,28 @@ const routes: FastifyPluginAsync = async (app) => {
       store.contactsOfPerson(app.db, scope, id),
       listOrders(app.db, scope, { personId: id, limit: 20 }),
     ]);
+    // An exposure handed over from another commune: its case is theirs (not openable here); say where it came from instead.
+    const links = contacts.length
+      ? await app.db.query<{ contactId: number; caseVisible: boolean; handoverId: number | null; handoverStatus: string | null; handoverFrom: string | null }>(
+          `SELECT k.id AS "contactId", EXISTS (SELECT 1 FROM case_record c WHERE c.province_code = k.province_code AND c.id = k.root_case_id AND c.unit_path LIKE $3 || '%') AS "caseVisible",
+                  h.id AS "handoverId", h.status AS "handoverStatus", u.name AS "handoverFrom"
+             FROM contact k
+             LEFT JOIN LATERAL (SELECT * FROM contact_handover x WHERE x.province_code = k.province_code AND x.contact_id = k.id AND x.to_path LIKE $3 || '%' ORDER BY x.id DESC LIMIT 1) h ON true
+             LEFT JOIN admin_unit u ON u.province_code = h.province_code AND u.code = h.from_unit_code
+            WHERE k.province_code = $1 AND k.id = ANY($2::bigint[])`,
+          [scope.provinceCode, contacts.map((k) => k.id), scope.path],
+        )
+      : { rows: [] };
+    const byContact = new Map(links.rows.map((l) => [Number(l.contactId), l]));
     await audit(app.db, req, { action: 'read', entity: 'person_tracing', entityId: id });
-    return { cases: cases.rows, contacts, orders };
+    return {
+      cases: cases.rows,
+      contacts: contacts.map((k) => {
+        const l = byContact.get(Number(k.id));
+        return { ...k, caseVisible: l?.caseVisible ?? false, handoverId: l?.handoverId ?? null, handoverStatus: l?.handoverStatus ?? null, handoverFrom: l?.handoverFrom ?? null };
+      }),
+      orders,
+    };
   });
 
   // ---- Clusters ----
@@ -574,6 +621,8 @@ const routes: FastifyPluginAsync = async (app) => {
         const t = await getTask(q, scope, id, true);
         if (!t) throw notFound();
         if (t.status !== 'open') throw new AppError(409, 'invalid_state', [{ field: 'status', code: t.status }]);
+        // Receiving a traced contact is done by answering the hand-over (accept or return).
+        if (t.kind === 'receive_handover') throw new AppError(409, 'invalid_state', [{ field: 'kind', code: 'answer_the_handover' }]);
         await completeTask(q, scope.provinceCode, id, req.user!.id, (req.body as { note?: string | null }).note ?? null);
         await audit(q, req, { action: 'update', entity: 'task', entityId: id, details: { status: 'done' } });
         return getTask(q, scope, id);

@@ -15,6 +15,9 @@ import * as store from './store.ts';
 import { createTask } from './tasks.ts';
 import { noteCaseInZones } from './zones.ts';
 import { addTracedPerson, type NewPersonInput } from './tracedPerson.ts';
+import { recordHandover, replayedHandover, residences, resolveIdentity, type HandoverRequest, type HandoverSummary } from './handover.ts';
+import type { IdentityInput } from '../../../domain/cases/handover.ts';
+import { normalizeName } from '../../../domain/people/normalize.ts';
 
 export interface Actor {
   id: number;
@@ -24,8 +27,12 @@ export interface Actor {
 export interface ContactInput {
   /** A person of the registry, or: */
   personId?: number;
-  /** someone not in it yet (added to the registry after the duplicate check). */
+  /** someone not in it yet (added to the registry after the duplicate check), or: */
   newPerson?: NewPersonInput;
+  /** someone living in another commune, named by an exact identity (with `handover`). */
+  identity?: IdentityInput;
+  /** The contact lives outside the jurisdiction: recorded and handed over to their commune (one contact per request). */
+  handover?: HandoverRequest;
   exposureDate: string;
   setting: 'household' | 'workplace' | 'venue' | 'transport' | 'health_facility' | 'school' | 'other';
   proximity: Proximity;
@@ -146,11 +153,24 @@ export async function createCase(q: Queryable, req: FastifyRequest, scope: Scope
 
 type ContactSource = { kind: 'case'; caseId: number } | { kind: 'contact'; contactId: number };
 
+export interface AddedContact {
+  id: number;
+  personId: number;
+  degree: number;
+  meetsDefinition: boolean;
+  /** Set when the contact was handed over to the commune they live in. */
+  handover?: HandoverSummary;
+}
+
+const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === '23505';
+
 /**
  * Records exposures of people to a case (F1) or to a contact (next degree). The F1 definition in
  * force is checked for each and kept with it; loops, self-contacts and future dates are refused.
+ * A contact living outside the jurisdiction is recorded with a hand-over to their commune
+ * (handover.ts): alone in its request, found by identity or entered as someone new there.
  */
-export async function addContacts(q: Queryable, req: FastifyRequest, scope: Scope, actor: Actor, source: ContactSource, contactInputs: ContactInput[], field = 'contacts') {
+export async function addContacts(q: Queryable, req: FastifyRequest, scope: Scope, actor: Actor, source: ContactSource, contactInputs: ContactInput[], field = 'contacts'): Promise<AddedContact[]> {
   let inputs: (ContactInput & { personId: number })[] = [];
   const today = todayInVietnam();
   let sourcePersonId: number;
@@ -180,12 +200,35 @@ export async function addContacts(q: Queryable, req: FastifyRequest, scope: Scop
   }
   if (degree > 9) throw badRequest([{ field, code: 'too_deep' }]);
 
-  // People not in the registry yet are added first (refused when they may already be there).
+  const handoverAt = contactInputs.findIndex((c) => c.handover != null);
+  if (handoverAt >= 0 && contactInputs.length > 1) throw badRequest([{ field: `${field}.${handoverAt}.handover`, code: 'handover_alone' }]);
+  const strayIdentity = contactInputs.findIndex((c) => c.identity != null && c.handover == null);
+  if (strayIdentity >= 0) throw badRequest([{ field: `${field}.${strayIdentity}.handover`, code: 'required' }]);
+  if (handoverAt >= 0) {
+    // The same request again (a phone retrying): the first answer, nothing written twice.
+    const replay = await replayedHandover(q, scope, actor, contactInputs[handoverAt].handover!.requestId, { sourcePersonId }, `${field}.${handoverAt}.handover.requestId`);
+    if (replay) return [{ id: replay.contactId, personId: replay.personId, degree: replay.degree, meetsDefinition: replay.meetsDefinition, handover: replay.handover }];
+  }
+
+  // People not in the registry yet are added first (refused when they may already be there);
+  // people of other communes are named by identity or added there.
   const resolved: (ContactInput & { personId: number })[] = [];
+  const outside = new Map<number, { identifiedBy: 'cccd' | 'phone_name_birth' | 'new_person'; contactName: string }>();
   for (const [i, c] of contactInputs.entries()) {
-    if (c.personId != null && c.newPerson == null) resolved.push({ ...c, personId: c.personId });
-    else if (c.newPerson != null && c.personId == null) resolved.push({ ...c, personId: await addTracedPerson(q, scope, c.newPerson, `${field}.${i}.newPerson`, today) });
-    else throw badRequest([{ field: `${field}.${i}.personId`, code: 'person_or_new_person' }]);
+    const at = `${field}.${i}`;
+    if (c.handover != null) {
+      if (c.identity != null && c.newPerson == null && c.personId == null) {
+        const found = await resolveIdentity(q, scope, c.identity, `${at}.identity`);
+        resolved.push({ ...c, personId: found.personId });
+        outside.set(found.personId, found);
+      } else if (c.newPerson != null && c.identity == null && c.personId == null) {
+        const personId = await addTracedPerson(q, scope, c.newPerson, `${at}.newPerson`, today, { outside: true });
+        resolved.push({ ...c, personId });
+        outside.set(personId, { identifiedBy: 'new_person', contactName: normalizeName(c.newPerson.fullName) });
+      } else throw badRequest([{ field: `${at}.identity`, code: 'identity_or_new_person' }]);
+    } else if (c.personId != null && c.newPerson == null) resolved.push({ ...c, personId: c.personId });
+    else if (c.newPerson != null && c.personId == null) resolved.push({ ...c, personId: await addTracedPerson(q, scope, c.newPerson, `${at}.newPerson`, today) });
+    else throw badRequest([{ field: `${at}.personId`, code: 'person_or_new_person' }]);
   }
   inputs = resolved;
   const ids = [...new Set(inputs.map((i) => i.personId))];
@@ -198,25 +241,28 @@ export async function addContacts(q: Queryable, req: FastifyRequest, scope: Scop
     });
     throw badRequest(errors);
   }
-  const people = await store.personsInScope(q, scope, ids);
+  const people = await store.personsInScope(q, scope, ids.filter((id) => !outside.has(id)));
+  for (const [id, p] of await residences(q, scope.provinceCode, [...outside.keys()])) people.set(id, p);
   const errors: FieldError[] = [];
   inputs.forEach((c, i) => {
     if (!people.has(c.personId)) errors.push({ field: `${field}.${i}.personId`, code: 'not_found' });
     errors.push(...prefix(validateContactLink({ personId: c.personId, sourcePersonId, sourceChain: chain, exposureDate: c.exposureDate }, today), `${field}.${i}`));
   });
   if (errors.length) throw badRequest(errors);
-  const existing = await q.query<{ personId: number }>(
-    `SELECT person_id AS "personId" FROM contact WHERE province_code = $1 AND source_person_id = $2 AND person_id = ANY($3::bigint[])`,
+  const existing = await q.query<{ personId: number; handedOver: boolean }>(
+    `SELECT k.person_id AS "personId", EXISTS (SELECT 1 FROM contact_handover h WHERE h.province_code = k.province_code AND h.contact_id = k.id) AS "handedOver"
+       FROM contact k WHERE k.province_code = $1 AND k.source_person_id = $2 AND k.person_id = ANY($3::bigint[])`,
     [scope.provinceCode, sourcePersonId, ids],
   );
-  const already = new Set(existing.rows.map((r) => Number(r.personId)));
+  const already = new Map(existing.rows.map((r) => [Number(r.personId), r.handedOver]));
+  // Whether someone of another commune is an open case is theirs to know: their commune answers the hand-over.
   const openCases = await q.query<{ personId: number }>(
     `SELECT person_id AS "personId" FROM case_record WHERE province_code = $1 AND person_id = ANY($2::bigint[]) AND status = 'confirmed'`,
-    [scope.provinceCode, ids],
+    [scope.provinceCode, ids.filter((id) => !outside.has(id))],
   );
   const cases = new Set(openCases.rows.map((r) => Number(r.personId)));
   inputs.forEach((c, i) => {
-    if (already.has(c.personId)) errors.push({ field: `${field}.${i}.personId`, code: 'already_traced' });
+    if (already.has(c.personId)) errors.push({ field: `${field}.${i}.personId`, code: already.get(c.personId) ? 'already_handed_over' : 'already_traced' });
     if (cases.has(c.personId)) errors.push({ field: `${field}.${i}.personId`, code: 'already_case' });
   });
   if (errors.length) throw conflict(errors);
@@ -238,7 +284,7 @@ export async function addContacts(q: Queryable, req: FastifyRequest, scope: Scop
       note: c.note ?? null,
     };
   });
-  const inserted = await q.query<{ id: number; personId: number; meetsDefinition: boolean }>(
+  const insert = () => q.query<{ id: number; personId: number; meetsDefinition: boolean }>(
     `INSERT INTO contact (province_code, person_id, source_person_id, source_contact_id, root_case_id, degree, unit_path, commune_code, exposure_date,
        setting, proximity, duration_minutes, masked, meets_definition, source, note, created_by)
      SELECT $1, x.person_id, $2, $3, $4, $5, x.unit_path, x.commune_code, x.exposure_date, x.setting, x.proximity, x.duration_minutes, x.masked,
@@ -248,15 +294,46 @@ export async function addContacts(q: Queryable, req: FastifyRequest, scope: Scop
      RETURNING id, person_id AS "personId", meets_definition AS "meetsDefinition"`,
     [scope.provinceCode, sourcePersonId, source.kind === 'contact' ? source.contactId : null, rootCaseId, degree, actor.id, JSON.stringify(rows)],
   );
+  let inserted: Awaited<ReturnType<typeof insert>>;
+  try {
+    inserted = await insert();
+  } catch (e) {
+    // Someone recorded the same exposure meanwhile (unique source + person).
+    if (isUniqueViolation(e)) throw conflict([{ field, code: 'already_traced' }]);
+    throw e;
+  }
   const due = await policy<TracingDueHours>(q, scope.provinceCode, 'tracing.due_hours', today);
   const dueAt = new Date(Date.now() + due.value.callContact * 3_600_000);
+  const handovers = new Map<number, HandoverSummary>();
   for (const k of inserted.rows) {
     const p = people.get(Number(k.personId))!;
-    await createTask(q, scope.provinceCode, { kind: 'call_contact', personId: p.id, contactId: Number(k.id), unitPath: p.unitPath, communeCode: p.communeCode, role: 'community_team', dueAt, detail: { degree } });
+    const away = outside.get(p.id);
+    if (away) {
+      // Their commune calls them once it has accepted the hand-over.
+      const c = inputs.find((x) => x.personId === p.id)!;
+      const sent = await recordHandover(q, req, scope, actor, {
+        requestId: c.handover!.requestId,
+        message: c.handover!.message,
+        contactId: Number(k.id),
+        caseId: rootCaseId,
+        person: p,
+        contactName: away.contactName,
+        degree,
+        exposureDate: c.exposureDate,
+        setting: c.setting,
+        meetsDefinition: k.meetsDefinition,
+        identifiedBy: away.identifiedBy,
+      });
+      handovers.set(Number(k.id), sent);
+    } else
+      await createTask(q, scope.provinceCode, { kind: 'call_contact', personId: p.id, contactId: Number(k.id), unitPath: p.unitPath, communeCode: p.communeCode, role: 'community_team', dueAt, detail: { degree } });
   }
   await store.addCaseEvent(q, scope.provinceCode, rootCaseId, actor, 'contacts_added', { degree, count: inserted.rows.length, via: source.kind === 'contact' ? source.contactId : null });
-  await audit(q, req, { action: 'create', entity: 'contact', entityId: inserted.rows.map((r) => r.id).join(','), details: { rootCaseId, degree, count: inserted.rows.length } });
-  return inserted.rows.map((r) => ({ id: Number(r.id), personId: Number(r.personId), degree, meetsDefinition: r.meetsDefinition }));
+  await audit(q, req, { action: 'create', entity: 'contact', entityId: inserted.rows.map((r) => r.id).join(','), details: { rootCaseId, degree, count: inserted.rows.length, handedOver: handovers.size } });
+  return inserted.rows.map((r) => {
+    const handover = handovers.get(Number(r.id));
+    return { id: Number(r.id), personId: Number(r.personId), degree, meetsDefinition: r.meetsDefinition, ...(handover ? { handover } : {}) };
+  });
 }
 
 const EDITABLE = {

@@ -3,7 +3,7 @@
 import type { Queryable } from '../../db/index.ts';
 import type { Scope } from '../units/store.ts';
 
-export type TaskKind = 'call_contact' | 'test_contact' | 'deliver_decision' | 'daily_check' | 'investigate_case';
+export type TaskKind = 'call_contact' | 'test_contact' | 'deliver_decision' | 'daily_check' | 'investigate_case' | 'receive_handover';
 
 export interface NewTask {
   kind: TaskKind;
