@@ -164,6 +164,39 @@ for (const kind of DB_KINDS) {
         expect(fc.features[0].geometry.type).toMatch(/Polygon/);
         expect(fc.features[0].properties).toHaveProperty('population');
       });
+      it('draws the boundaries simplified for the map, neighbours keeping identical borders, and answers 304 when unchanged', async () => {
+        const admin = await ctx.as('admin');
+        const res = await admin.get('/api/units/20/map');
+        const fc = res.json();
+        const stored = await ctx.db.query<{ code: string; geometry: { coordinates: unknown } }>(`SELECT unit_code AS code, geometry FROM admin_boundary WHERE province_code = '20' AND unit_code <> '20'`);
+        const points = (c: unknown): number[][] => (typeof (c as number[])[0] === 'number' ? [c as number[]] : (c as unknown[]).flatMap(points));
+        const key = (p: number[]) => `${p[0]},${p[1]}`;
+        const drawn = new Map<string, Set<string>>(fc.features.map((f: { id: string; geometry: { coordinates: unknown } }) => [f.id, new Set(points(f.geometry.coordinates).map(key))]));
+        // Far fewer vertices than stored (13,176 for Lạng Sơn's districts), each an original vertex rounded to 5 decimals (≈ 1 m).
+        const storedCount = stored.rows.reduce((s, r) => s + points(r.geometry.coordinates).length, 0);
+        const drawnCount = [...drawn.values()].reduce((s, v) => s + v.size, 0);
+        expect(drawnCount).toBeLessThan(storedCount / 3);
+        // Stored vertices as drawn: snapped to 1e-7° (one vertex where neighbours differ by less), then rounded.
+        const asDrawn = (v: number) => Math.round((Math.round(v * 1e7) / 1e7) * 1e5) / 1e5;
+        const rounded = new Map(stored.rows.map((r) => [r.code, new Set(points(r.geometry.coordinates).map((p) => key(p.map(asDrawn))))]));
+        for (const [a, va] of drawn) for (const k of va) expect(rounded.get(a)!.has(k)).toBe(true);
+        let sharedBorders = 0;
+        for (const [a, va] of drawn)
+          for (const [b, vb] of drawn) {
+            if (a >= b) continue;
+            // What A draws of B's border is exactly what B draws of A's: no slivers, no gaps.
+            const aOnB = [...va].filter((k) => rounded.get(b)!.has(k)).sort();
+            const bOnA = [...vb].filter((k) => rounded.get(a)!.has(k)).sort();
+            expect(aOnB).toEqual(bOnA);
+            if (aOnB.length > 2) sharedBorders++;
+          }
+        expect(sharedBorders).toBeGreaterThanOrEqual(10);
+        expect(res.headers.etag).toBeTruthy();
+        const again = await admin.get('/api/units/20/map', { 'if-none-match': String(res.headers.etag) });
+        expect(again.statusCode).toBe(304);
+        expect(again.body).toBe('');
+        expect((await admin.get('/api/units/20/map', { 'if-none-match': '"stale"' })).statusCode).toBe(200);
+      });
       it('keeps a commune officer inside their commune: 404 above or beside it', async () => {
         const xa = await ctx.as('xa');
         const me = ctx.demo.logins.find((l) => l.username === 'xa')!;

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 import { Type } from 'typebox';
 import { notFound, badRequest, conflict } from '../../errors.ts';
 import { audit } from '../../plugins/audit.ts';
 import * as store from './store.ts';
+import { drawnBoundaries } from './drawing.ts';
 import { childUnit, type Unit } from '../../../domain/units/tree.ts';
 import { normalizeName, searchKey } from '../../../domain/people/normalize.ts';
 
@@ -28,6 +30,15 @@ const UnitSchema = Type.Object({
 });
 
 const Code = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
+
+/** If-None-Match holds the tag (or `*`); weak tags compare equal to strong ones for a GET. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
 
 const routes: FastifyPluginAsync = async (app) => {
   const read = { onRequest: app.requirePermission('units.read') };
@@ -71,7 +82,9 @@ const routes: FastifyPluginAsync = async (app) => {
       ...read,
       schema: {
         tags: ['units'],
-        summary: "GeoJSON of the unit's children (or the unit itself when its children have no boundary), with statistics as properties",
+        summary: "GeoJSON of the unit's children (or the unit itself when its children have no boundary), simplified for drawing, with statistics as properties",
+        description:
+          'Boundaries are simplified together for a map about 2,000 pixels wide (neighbours keep identical shared borders) and rounded to the precision that needs. Answers 304 to a matching If-None-Match.',
         params: Code,
       },
     },
@@ -80,24 +93,29 @@ const routes: FastifyPluginAsync = async (app) => {
       const { code } = req.params as { code: string };
       const unit = await store.getUnit(app.db, scope, code);
       if (!unit) throw notFound();
-      const [kids, shapes] = await Promise.all([store.children(app.db, scope, code), store.childBoundaries(app.db, scope, code)]);
+      const [kids, shapes] = await Promise.all([store.children(app.db, scope, code), drawnBoundaries(app.db, scope, code)]);
       const byCode = new Map(kids.map((k) => [k.code, k]));
-      let features = shapes
+      const features = shapes
         .filter((s) => byCode.has(s.code))
         .map((s) => ({ type: 'Feature' as const, id: s.code, geometry: s.geometry, properties: { ...byCode.get(s.code)!, bbox: s.bbox } }));
       let outline = null;
       if (!features.length) {
-        const own = await store.ownBoundary(app.db, scope, code);
+        const [own] = await drawnBoundaries(app.db, scope, code, true);
         if (own) outline = { type: 'Feature' as const, id: own.code, geometry: own.geometry, properties: { ...unit, bbox: own.bbox } };
       }
-      reply.header('cache-control', 'private, max-age=60');
-      return {
+      const body = JSON.stringify({
         type: 'FeatureCollection',
         unit,
         outline,
         features,
         withoutBoundary: kids.filter((k) => !k.hasBoundary).map((k) => k.code),
-      };
+      });
+      // The figures change with every registry import and the shapes with a boundary import: the
+      // tag is the body's digest, so a reload after the minute of freshness costs a 304.
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+      reply.header('cache-control', 'private, max-age=60').header('etag', etag);
+      if (matchesEtag(req.headers['if-none-match'], etag)) return reply.status(304).send();
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 

@@ -70,24 +70,39 @@ export async function children(q: Queryable, scope: Scope, code: string): Promis
   return r.rows.sort(byVietnameseName);
 }
 
-export async function childBoundaries(q: Queryable, scope: Scope, code: string) {
-  const r = await q.query<{ code: string; geometry: Boundary['geometry']; bbox: number[] }>(
-    `SELECT b.unit_code AS code, b.geometry, b.bbox FROM admin_boundary b
+export interface BoundaryVersion {
+  code: string;
+  /** When the boundary was last imported: a re-import makes cached drawings of it stale. */
+  importedAt: string;
+  bbox: [number, number, number, number];
+}
+
+/**
+ * Which of a unit's children (or, with `own`, the unit itself) have a boundary, and since when:
+ * no geometry, so a cached drawing can be checked cheaply.
+ */
+export async function boundaryVersions(q: Queryable, scope: Scope, code: string, own = false): Promise<BoundaryVersion[]> {
+  const r = await q.query<BoundaryVersion>(
+    `SELECT b.unit_code AS code, to_char(b.imported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "importedAt", b.bbox
+       FROM admin_boundary b
        JOIN admin_unit u ON u.province_code = b.province_code AND u.code = b.unit_code
-      WHERE b.province_code = $1 AND u.parent_code = $2 AND u.path LIKE $3 || '%'`,
+      WHERE b.province_code = $1 AND ${own ? 'u.code' : 'u.parent_code'} = $2 AND u.path LIKE $3 || '%'
+      ORDER BY b.unit_code`,
     [scope.provinceCode, code, scope.path],
   );
   return r.rows;
 }
 
-export async function ownBoundary(q: Queryable, scope: Scope, code: string) {
-  const r = await q.query<{ code: string; geometry: Boundary['geometry']; bbox: number[] }>(
-    `SELECT b.unit_code AS code, b.geometry, b.bbox FROM admin_boundary b
+/** The geometries of the given units' boundaries, within the jurisdiction. */
+export async function boundaryGeometries(q: Queryable, scope: Scope, codes: string[]): Promise<Map<string, Boundary['geometry']>> {
+  if (!codes.length) return new Map();
+  const r = await q.query<{ code: string; geometry: Boundary['geometry'] }>(
+    `SELECT b.unit_code AS code, b.geometry FROM admin_boundary b
        JOIN admin_unit u ON u.province_code = b.province_code AND u.code = b.unit_code
-      WHERE b.province_code = $1 AND b.unit_code = $2 AND u.path LIKE $3 || '%'`,
-    [scope.provinceCode, code, scope.path],
+      WHERE b.province_code = $1 AND b.unit_code = ANY($2) AND u.path LIKE $3 || '%'`,
+    [scope.provinceCode, codes, scope.path],
   );
-  return r.rows[0] ?? null;
+  return new Map(r.rows.map((row) => [row.code, row.geometry]));
 }
 
 export async function searchUnits(q: Queryable, scope: Scope, key: string, limit = 20): Promise<UnitRow[]> {
