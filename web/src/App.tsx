@@ -27,6 +27,7 @@ const loadGraphPage = () => import('./cases/GraphPage.tsx');
 const GraphPage = lazy(loadGraphPage);
 const ClustersPage = lazy(() => import('./cases/ClustersPage.tsx'));
 const TasksPage = lazy(() => import('./tasks/TasksPage.tsx'));
+const HandoversPage = lazy(() => import('./handover/HandoversPage.tsx'));
 const QuarantinePage = lazy(() => import('./quarantine/QuarantinePage.tsx'));
 const ZonesPage = lazy(() => import('./zones/ZonesPage.tsx'));
 const TestingDashboardPage = lazy(() => import('./testing/DashboardPage.tsx'));
@@ -83,6 +84,7 @@ export function App() {
                   <Route path="cases/clusters" element={<RequirePermission permission="cases.read"><ClustersPage /></RequirePermission>} />
                   <Route path="cases/:id" element={<RequirePermission permission="cases.read"><CasePage /></RequirePermission>} />
                   <Route path="tasks" element={<RequirePermission permission="tasks.work"><TasksPage /></RequirePermission>} />
+                  <Route path="handovers" element={<RequirePermission permission="cases.manage"><HandoversPage /></RequirePermission>} />
                   <Route path="quarantine" element={<RequirePermission permission="cases.read"><QuarantinePage /></RequirePermission>} />
                   <Route path="zones" element={<RequirePermission permission="cases.read"><ZonesPage /></RequirePermission>} />
                   <Route path="testing" element={<RequirePermission permission="testing.read"><TestingDashboardPage /></RequirePermission>} />

@@ -1,5 +1,6 @@
 // On a person's page: their cases, the exposures traced to them and their orders, for staff who
-// may read cases. Nothing is shown when the person has none.
+// may read cases. Nothing is shown when the person has none. An exposure traced by another commune
+// and handed over here links to the hand-over (its case belongs to that commune).
 import { Anchor, Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { IconFileTypePdf } from '@tabler/icons-react';
@@ -9,10 +10,20 @@ import { api } from '../lib/api.ts';
 import { formatDate } from '../lib/format.ts';
 import { statusColor, type Contact, type Order } from './api.ts';
 import { OrderSummary } from './OrderForm.tsx';
+import type { HandoverStatus } from '../handover/api.ts';
+import { HandoverStatusBadge } from '../handover/StatusBadge.tsx';
+
+interface TracedContact extends Contact {
+  /** The root case is in the viewer's jurisdiction (else it is another commune's). */
+  caseVisible: boolean;
+  handoverId: number | null;
+  handoverStatus: HandoverStatus | null;
+  handoverFrom: string | null;
+}
 
 interface Tracing {
   cases: { id: number; status: string; reportDate: string }[];
-  contacts: Contact[];
+  contacts: TracedContact[];
   orders: Order[];
 }
 
@@ -41,9 +52,18 @@ export function PersonTracing({ personId }: { personId: number }) {
             <Text size="sm">
               {t('cases.exposedToOn', { name: k.sourceName ?? '—', date: formatDate(k.exposureDate) })}
             </Text>
-            <Anchor component={Link} to={`/cases/${k.rootCaseId}`} size="sm">
-              {t('cases.openChain')}
-            </Anchor>
+            {k.caseVisible ? (
+              <Anchor component={Link} to={`/cases/${k.rootCaseId}`} size="sm">
+                {t('cases.openChain')}
+              </Anchor>
+            ) : k.handoverId ? (
+              <>
+                <Anchor component={Link} to={`/handovers?focus=${k.handoverId}`} size="sm">
+                  {t('handover.fromCommune', { commune: k.handoverFrom ?? '—' })}
+                </Anchor>
+                {k.handoverStatus && <HandoverStatusBadge status={k.handoverStatus} />}
+              </>
+            ) : null}
           </Group>
         ))}
         {d.orders.map((o) => (

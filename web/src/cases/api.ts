@@ -1,6 +1,7 @@
 // Types and queries of the case area, as the server sends them (src/server/modules/cases).
 import { useQuery, keepPreviousData } from '@tanstack/react-query';
 import { api } from '../lib/api.ts';
+import type { HandoverStatus, OutgoingHandover } from '../handover/api.ts';
 
 export type CaseStatus = 'confirmed' | 'recovered' | 'died' | 'transferred' | 'discarded';
 
@@ -92,7 +93,18 @@ export interface CaseDetail {
   contacts: Contact[];
   householdProposals: { id: number; fullName: string; birthDate: string | null; sex: string | null; phone: string | null }[];
   orders: Order[];
+  /** Contacts living in other communes, handed over to them: what was recorded and the answer (their record is not shown). */
+  handovers: OutgoingHandover[];
   clusters: { id: number; name: string; status: string }[];
+}
+
+/** A contact just recorded; a handed-over one comes without the person's registry id. */
+export interface AddedContact {
+  id: number;
+  personId?: number;
+  degree: number;
+  meetsDefinition: boolean;
+  handover?: { id: number; status: HandoverStatus; toUnitCode: string; toUnitName: string; replayed?: boolean };
 }
 
 export interface CaseFilter {

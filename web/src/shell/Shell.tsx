@@ -1,7 +1,7 @@
 // The app shell: header with the language switch and the user, navigation that collapses on phones.
 import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton, ScrollArea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconAffiliate, IconBarrierBlock, IconChecklist, IconClipboardList, IconFileImport, IconHomeShield, IconLogout, IconMap2, IconScale, IconSearch, IconShieldCheck, IconTestPipe, IconTopologyStar3, IconUserCircle, IconUsers, IconVirus } from '@tabler/icons-react';
+import { IconAffiliate, IconArrowsExchange, IconBarrierBlock, IconChecklist, IconClipboardList, IconFileImport, IconHomeShield, IconLogout, IconMap2, IconScale, IconSearch, IconShieldCheck, IconTestPipe, IconTopologyStar3, IconUserCircle, IconUsers, IconVirus } from '@tabler/icons-react';
 import { useEffect, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router-dom';
@@ -34,6 +34,7 @@ export function Shell() {
     { to: '/cases/graph', label: t('nav.graph'), icon: IconTopologyStar3, permission: 'cases.read', match: (p) => p.startsWith('/cases/graph') },
     { to: '/cases/clusters', label: t('nav.clusters'), icon: IconAffiliate, permission: 'cases.read', match: (p) => p.startsWith('/cases/clusters') },
     { to: '/tasks', label: t('nav.tasks'), icon: IconChecklist, permission: 'tasks.work', match: (p) => p.startsWith('/tasks') },
+    { to: '/handovers', label: t('handover.nav'), icon: IconArrowsExchange, permission: 'cases.manage', match: (p) => p.startsWith('/handovers') },
     { to: '/quarantine', label: t('nav.quarantine'), icon: IconHomeShield, permission: 'cases.read', match: (p) => p.startsWith('/quarantine') },
     { to: '/zones', label: t('nav.zones'), icon: IconBarrierBlock, permission: 'cases.read', match: (p) => p.startsWith('/zones') },
     { to: '/testing', label: t('testing.nav.group'), icon: IconTestPipe, permission: '', match: (p) => p.startsWith('/testing'), children: testingNavItems(t) },

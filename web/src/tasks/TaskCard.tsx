@@ -1,8 +1,10 @@
 // One task as a card for a phone in the field: what to do in plain words, who and where, when it
-// is due, and big buttons to call, take it and mark it done.
+// is due, and big buttons to call, take it and mark it done. Receiving a contact handed over by
+// another commune is done by answering the hand-over: its card opens it instead.
 import { Anchor, Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
-import { IconCheck, IconClock, IconFileTypePdf, IconHandGrab, IconMapPin, IconPhone } from '@tabler/icons-react';
+import { IconArrowsExchange, IconCheck, IconClock, IconFileTypePdf, IconHandGrab, IconMapPin, IconPhone } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { formatDate, formatDateTime, formatPhone } from '../lib/format.ts';
 import { addressLine } from '../quarantine/format.ts';
 import { decisionPdfUrl } from '../quarantine/types.ts';
@@ -34,8 +36,13 @@ export function TaskCard({
   const due = dueIn(task.dueAt);
   const late = open && task.overdue;
   const where = addressLine(task.address, task.villageName, task.communeName);
+  const handover = task.kind === 'receive_handover';
   const what =
-    task.kind === 'test_contact' && task.detail?.day != null ? t('tasks.kind.test_contact_day', { day: task.detail.day }) : t(`tasks.kind.${task.kind}`, { defaultValue: task.kind });
+    task.kind === 'test_contact' && task.detail?.day != null
+      ? t('tasks.kind.test_contact_day', { day: task.detail.day })
+      : handover
+        ? t('handover.task.kind')
+        : t(`tasks.kind.${task.kind}`, { defaultValue: task.kind });
 
   return (
     <Paper
@@ -67,7 +74,7 @@ export function TaskCard({
         </Group>
         {open && (
           <Text size="sm" c="dimmed">
-            {t(`tasks.hint.${task.kind}`, { defaultValue: '' })}
+            {handover ? t('handover.task.hint') : t(`tasks.hint.${task.kind}`, { defaultValue: '' })}
             {task.kind === 'test_contact' && task.detail?.date ? ` ${t('tasks.onDate', { date: formatDate(task.detail.date) })}` : ''}
           </Text>
         )}
@@ -108,7 +115,7 @@ export function TaskCard({
         )}
         {task.note && (
           <Text size="sm" fs="italic" data-testid="task-note">
-            {t(`tasks.systemNote.${task.note}`, { defaultValue: task.note })}
+            {t(`tasks.systemNote.${task.note}`, { defaultValue: t(`handover.task.note.${task.note}`, { defaultValue: task.note }) })}
           </Text>
         )}
         {open && (
@@ -129,7 +136,12 @@ export function TaskCard({
                 {t('tasks.take')}
               </Button>
             )}
-            {open && (
+            {open && handover && (
+              <Button component={Link} to={`/handovers?focus=${task.detail?.handoverId ?? ''}`} h={TOUCH} color="orange" leftSection={<IconArrowsExchange size={18} />} data-testid="task-open-handover">
+                {t('handover.task.open')}
+              </Button>
+            )}
+            {open && !handover && (
               <Button h={TOUCH} color="green" leftSection={<IconCheck size={18} />} onClick={onComplete} disabled={busy}>
                 {t('tasks.complete')}
               </Button>

@@ -1,5 +1,5 @@
 // Shapes of GET /api/tasks (src/server/modules/cases/tasks.ts).
-export type TaskKind = 'call_contact' | 'test_contact' | 'deliver_decision' | 'daily_check' | 'investigate_case';
+export type TaskKind = 'call_contact' | 'test_contact' | 'deliver_decision' | 'daily_check' | 'investigate_case' | 'receive_handover';
 export type TaskState = 'open' | 'overdue' | 'done';
 
 export interface Task {
@@ -19,7 +19,7 @@ export interface Task {
   assigneeName: string | null;
   dueAt: string;
   overdue: boolean;
-  detail: { day?: number; date?: string } | null;
+  detail: { day?: number; date?: string; handoverId?: number; degree?: number } | null;
   status: 'open' | 'done' | 'cancelled';
   doneAt: string | null;
   note: string | null;

@@ -286,6 +286,8 @@ export interface OutgoingHandover {
   resentFrom: number | null;
   /** Handed over again after this return. */
   resent: boolean;
+  /** The case is in the caller's jurisdiction (a commune tracing onward from another's case cannot open it). */
+  caseVisible: boolean;
 }
 
 /** What the receiving commune sees: the above, the exposure in full and the person of its registry. */
@@ -311,7 +313,9 @@ const OUT_COLS = `h.id, h.status, h.case_id AS "caseId", h.contact_name AS "cont
   h.meets_definition AS "meetsDefinition", h.identified_by AS "identifiedBy", h.message, fu.name AS "fromUnitName", h.to_unit_code AS "toUnitCode",
   tu.name AS "toUnitName", td.name AS "toDistrictName", h.created_at AS "createdAt", cu.full_name AS "createdByName", h.answered_at AS "answeredAt",
   au.full_name AS "answeredByName", h.return_reason AS "returnReason", h.answer_note AS "answerNote", h.resent_from AS "resentFrom",
-  EXISTS (SELECT 1 FROM contact_handover n WHERE n.province_code = h.province_code AND n.resent_from = h.id) AS resent`;
+  EXISTS (SELECT 1 FROM contact_handover n WHERE n.province_code = h.province_code AND n.resent_from = h.id) AS resent,
+  EXISTS (SELECT 1 FROM case_record cr WHERE cr.province_code = h.province_code AND cr.id = h.case_id AND cr.unit_path LIKE $2 || '%') AS "caseVisible"`;
+// Every query using OUT_COLS passes the caller's jurisdiction path as $2.
 const OUT_FROM = `contact_handover h
   LEFT JOIN admin_unit fu ON fu.province_code = h.province_code AND fu.code = h.from_unit_code
   LEFT JOIN admin_unit tu ON tu.province_code = h.province_code AND tu.code = h.to_unit_code
