@@ -31,6 +31,11 @@ export const PERMISSIONS = [
   'quarantine.manage',
   'zones.manage',
   'tasks.work',
+  'testing.read',
+  'testing.plan',
+  'testing.collect',
+  'testing.lab',
+  'testing.lookup',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -38,18 +43,21 @@ const everyoneReads: Permission[] = ['units.read', 'policies.read'];
 const peopleReaders: Permission[] = [...everyoneReads, 'people.search', 'people.read'];
 /** Case investigation, tracing, quarantine orders and zoning. */
 const tracing: Permission[] = ['cases.read', 'cases.manage', 'quarantine.manage', 'zones.manage', 'tasks.work', 'people.merge'];
+/** Sampling plans, collection and pools, the dashboard, the checkpoint lookup (docs/testing.md). */
+const testingPlanners: Permission[] = ['testing.read', 'testing.plan', 'testing.collect', 'testing.lookup'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   province_admin: PERMISSIONS,
-  command_staff: [...peopleReaders, 'people.import', 'audit.read', ...tracing],
-  district_officer: [...peopleReaders, 'people.import', 'units.manage', ...tracing],
-  commune_officer: [...peopleReaders, 'units.manage', ...tracing],
-  health_worker: [...peopleReaders, 'cases.read', 'cases.manage', 'quarantine.manage', 'tasks.work'],
-  lab_technician: [...peopleReaders, 'cases.read'],
+  command_staff: [...peopleReaders, 'people.import', 'audit.read', ...tracing, ...testingPlanners],
+  district_officer: [...peopleReaders, 'people.import', 'units.manage', ...tracing, ...testingPlanners],
+  commune_officer: [...peopleReaders, 'units.manage', ...tracing, 'testing.read', 'testing.collect', 'testing.lookup'],
+  health_worker: [...peopleReaders, 'cases.read', 'cases.manage', 'quarantine.manage', 'tasks.work', 'testing.read', 'testing.collect'],
+  lab_technician: [...peopleReaders, 'cases.read', 'testing.read', 'testing.collect', 'testing.lab'],
   vaccinator: peopleReaders,
   // Community COVID teams work from their task list: call, visit, deliver decisions, daily checks.
   community_team: [...peopleReaders, 'tasks.work'],
-  checkpoint_officer: peopleReaders,
+  // At the checkpoint: look up a driver's valid result, or test them (rapid test, swab).
+  checkpoint_officer: [...peopleReaders, 'testing.lookup', 'testing.collect'],
   viewer: everyoneReads,
 };
 

@@ -28,6 +28,11 @@ export interface ResultDuePolicy {
   hours: number;
 }
 
+export interface FollowUpDuePolicy {
+  /** Members of a positive pool are sampled again within these hours. */
+  resampleHours: number;
+}
+
 export interface RapidConfirmationPolicy {
   /** A positive self-test is never a case by itself: a health worker confirms it within these hours. */
   dueHours: number;
@@ -90,6 +95,18 @@ export const TESTING_POLICY_DEFINITIONS: PolicyDefinition[] = [
     title: { vi: 'Thời hạn trả kết quả xét nghiệm', en: 'Result turnaround deadline' },
     schema: Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 240 }) }),
     defaults: [{ effectiveFrom: '2021-05-01', value: { hours: 24 }, source: 'Cấu hình của tỉnh: trả kết quả trong 24 giờ kể từ khi lấy mẫu (cần xác minh)' }],
+  },
+  {
+    key: 'testing.follow_up_due_hours',
+    title: { vi: 'Thời hạn lấy lại mẫu sau mẫu gộp dương tính', en: 'Re-sampling deadline after a positive pool' },
+    schema: Type.Object({ resampleHours: Type.Integer({ minimum: 1, maximum: 168 }) }),
+    defaults: [
+      {
+        effectiveFrom: '2021-05-01',
+        value: { resampleHours: 12 },
+        source: 'Mẫu gộp dương tính: lấy lại mẫu đơn từng người ngay trong ngày (thực tiễn các tỉnh 2021; thời hạn cụ thể do tỉnh cấu hình, cần xác minh)',
+      },
+    ],
   },
   {
     key: 'testing.rapid_confirmation',

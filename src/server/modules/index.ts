@@ -8,5 +8,6 @@ import auditLog from './audit/routes.ts';
 import users from './users/routes.ts';
 import imports from './imports/routes.ts';
 import cases from './cases/routes.ts';
+import testing from './testing/routes.ts';
 
-export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports, cases];
+export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports, cases, testing];

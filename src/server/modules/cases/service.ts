@@ -384,3 +384,9 @@ export async function updateCase(q: Queryable, req: FastifyRequest, scope: Scope
   await audit(q, req, { action: 'update', entity: 'case', entityId: id, details: { fields: Object.keys(changes) } });
   return (await store.getCase(q, scope, id))!;
 }
+
+/** Evidence another area found for an open case (a positive lab result, a rapid test): kept on the case's timeline. */
+export async function noteCaseEvidence(q: Queryable, req: FastifyRequest | null, provinceCode: string, actor: Actor | null, caseId: number, kind: string, details: Record<string, unknown>) {
+  await store.addCaseEvent(q, provinceCode, caseId, actor, kind, details);
+  await audit(q, req, { action: 'update', entity: 'case', entityId: caseId, details: { event: kind } }, actor ? { provinceCode, id: actor.id, username: actor.username } : { provinceCode });
+}
