@@ -3,7 +3,16 @@
 import type { Queryable } from '../../db/index.ts';
 import type { Scope } from '../units/store.ts';
 
-export type TaskKind = 'call_contact' | 'test_contact' | 'deliver_decision' | 'daily_check' | 'investigate_case' | 'receive_handover';
+export type TaskKind =
+  | 'call_contact'
+  | 'test_contact'
+  | 'deliver_decision'
+  | 'daily_check'
+  | 'investigate_case'
+  | 'receive_handover'
+  // From the testing area (migration 003): re-sample a member of a positive pool, confirm a positive rapid test.
+  | 'resample_pool_member'
+  | 'confirm_rapid_test';
 
 export interface NewTask {
   kind: TaskKind;

@@ -3,10 +3,10 @@
 import type { Queryable } from '../../db/index.ts';
 import { completeTask, createTask, type NewTask } from '../cases/tasks.ts';
 
-export type TestingTaskKind = 'resample_pool_member' | 'confirm_rapid_test';
+export type TestingTaskKind = Extract<NewTask['kind'], 'resample_pool_member' | 'confirm_rapid_test'>;
 
-export async function createTestingTask(q: Queryable, provinceCode: string, t: Omit<NewTask, 'kind'> & { kind: TestingTaskKind }) {
-  await createTask(q, provinceCode, t as unknown as NewTask);
+export async function createTestingTask(q: Queryable, provinceCode: string, t: NewTask & { kind: TestingTaskKind }) {
+  await createTask(q, provinceCode, t);
 }
 
 /** Marks done the open tasks of a kind for a person (optionally for one follow-up). */
