@@ -91,7 +91,7 @@ export function App() {
                   <Route path="testing/plans" element={<RequirePermission permission="testing.read"><SamplingPlansPage /></RequirePermission>} />
                   <Route path="testing/collect" element={<RequirePermission permission="testing.collect"><CollectPage /></RequirePermission>} />
                   <Route path="testing/lab" element={<RequirePermission permission="testing.lab"><LabPage /></RequirePermission>} />
-                  <Route path="testing/rapid" element={<RequirePermission permission="testing.rapid"><RapidTestsPage /></RequirePermission>} />
+                  <Route path="testing/rapid" element={<RequirePermission permission="testing.collect"><RapidTestsPage /></RequirePermission>} />
                   <Route path="testing/lookup" element={<RequirePermission permission="testing.lookup"><ResultLookupPage /></RequirePermission>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>

@@ -3,19 +3,20 @@
 import { useState } from 'react';
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useCan } from '../auth/auth.tsx';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { PageLoader } from '../common/PageLoader.tsx';
 import { api } from '../lib/api.ts';
 import { formatDateTime, formatNumber } from '../lib/format.ts';
-import type { Conflict, TestResult } from './api.ts';
+import { useConflicts, type Conflict, type TestResult } from './api.ts';
+import { TESTING_PERMISSIONS } from './nav.ts';
 import { errorMessage, resultColor } from './shared.ts';
 
-export function ConflictList({ labId }: { labId: string }) {
+export function ConflictList() {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['testing', 'conflicts', labId], queryFn: ({ signal }) => api<{ items: Conflict[] }>(`/testing/labs/${labId}/conflicts`, { signal }).then((r) => r.items) });
+  const q = useConflicts();
   if (q.isPending) return <PageLoader />;
   if (q.error) return <ErrorAlert error={q.error} onRetry={() => void q.refetch()} />;
   if (!q.data.length)
@@ -36,7 +37,7 @@ export function ConflictList({ labId }: { labId: string }) {
   );
 }
 
-function Side({ label, r }: { label: string; r: { outcome: TestResult; ct: number | null; at: string; by: string | null; source?: string | null } }) {
+function Side({ label, r }: { label: string; r: { outcome: TestResult; ct: number | null; testedAt: string; source: string; rowNumbers?: number[] | null } }) {
   const { t } = useTranslation();
   return (
     <div>
@@ -54,7 +55,7 @@ function Side({ label, r }: { label: string; r: { outcome: TestResult; ct: numbe
         )}
       </Group>
       <Text size="xs" c="dimmed">
-        {[formatDateTime(r.at), r.by, r.source].filter(Boolean).join(' · ')}
+        {[formatDateTime(r.testedAt).slice(0, 16), t(`testing.conflicts.source.${r.source}`, { defaultValue: r.source }), r.rowNumbers?.length ? t('testing.conflicts.rows', { rows: r.rowNumbers.join(', ') }) : null].filter(Boolean).join(' · ')}
       </Text>
     </div>
   );
@@ -63,10 +64,10 @@ function Side({ label, r }: { label: string; r: { outcome: TestResult; ct: numbe
 function ConflictCard({ c }: { c: Conflict }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const canResolve = useCan('testing.lab');
+  const canResolve = useCan(TESTING_PERMISSIONS.lab);
   const [note, setNote] = useState('');
   const m = useMutation({
-    mutationFn: (keep: 'current' | 'incoming') => api(`/testing/conflicts/${c.id}/resolve`, { method: 'POST', body: { keep, note: note.trim() || null } }),
+    mutationFn: (decision: 'keep' | 'replace') => api(`/testing/conflicts/${c.id}/resolve`, { method: 'POST', body: { decision, note: note.trim() } }),
     onSuccess: () => {
       notifications.show({ color: 'green', message: t('testing.conflicts.resolved', { code: c.barcode }) });
       void qc.invalidateQueries({ queryKey: ['testing'] });
@@ -76,20 +77,20 @@ function ConflictCard({ c }: { c: Conflict }) {
   return (
     <Card withBorder padding="sm" data-testid="conflict">
       <Text fw={700} className="tabular" mb={6}>
-        {c.barcode} · {t(`testing.lab.kind.${c.kind}`)}
+        {c.barcode} · {t(`testing.lab.type.${c.targetType === 'pool' ? 'pool' : 'specimen'}`)}{c.subjectName ? ` · ${c.subjectName}` : ''}
       </Text>
       <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-        <Side label={t('testing.conflicts.current')} r={c.current} />
-        <Side label={t('testing.conflicts.incoming')} r={c.incoming} />
+        <Side label={t('testing.conflicts.current')} r={c.existing} />
+        <Side label={t('testing.conflicts.incoming')} r={c.proposed} />
       </SimpleGrid>
       {canResolve && (
         <Stack gap="xs" mt="sm">
-          <TextInput size="sm" label={t('testing.conflicts.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={500} />
+          <TextInput size="sm" label={t('testing.conflicts.note')} description={t('testing.conflicts.noteHint')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={1000} required />
           <Group gap="xs" grow>
-            <Button variant="default" onClick={() => m.mutate('current')} loading={m.isPending && m.variables === 'current'}>
+            <Button variant="default" onClick={() => m.mutate('keep')} loading={m.isPending && m.variables === 'keep'} disabled={note.trim().length < 3}>
               {t('testing.conflicts.keepCurrent')}
             </Button>
-            <Button color="orange" onClick={() => m.mutate('incoming')} loading={m.isPending && m.variables === 'incoming'}>
+            <Button color="orange" onClick={() => m.mutate('replace')} loading={m.isPending && m.variables === 'replace'} disabled={note.trim().length < 3}>
               {t('testing.conflicts.keepIncoming')}
             </Button>
           </Group>

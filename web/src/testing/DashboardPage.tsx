@@ -15,7 +15,7 @@ import { downloadXlsx } from '../lib/excel.ts';
 import { formatDate, formatDateTime, formatNumber, todayInVietnam } from '../lib/format.ts';
 import { useUrlParams } from '../lib/urlParams.ts';
 import { UnitSelect } from '../units/UnitSelect.tsx';
-import type { Dashboard, DashboardRow } from './api.ts';
+import type { Dashboard, StratumPositivity } from './api.ts';
 import { pct } from './shared.ts';
 
 const Chart = lazy(() => import('./Chart.tsx'));
@@ -44,6 +44,11 @@ export default function DashboardPage() {
     placeholderData: keepPreviousData,
     refetchInterval: 120_000,
   });
+  const strata = useQuery<StratumPositivity[]>({
+    queryKey: ['testing', 'strata-positivity', from, to],
+    queryFn: ({ signal }) => api<{ items: StratumPositivity[] }>('/testing/dashboard/strata', { query: { from, to }, signal }).then((r) => r.items),
+    placeholderData: keepPreviousData,
+  });
   const d = q.data;
 
   const exportXlsx = async () => {
@@ -53,13 +58,12 @@ export default function DashboardPage() {
       t('testing.dashboard.title'),
       [
         { header: t('testing.dashboard.unit'), key: 'name', width: 28 },
-        { header: t('testing.dashboard.samples'), key: 'samples', numFmt: '#,##0' },
-        { header: t('testing.dashboard.pools'), key: 'pools', numFmt: '#,##0' },
-        { header: t('testing.dashboard.tests'), key: 'tests', numFmt: '#,##0' },
-        { header: t('testing.dashboard.positives'), key: 'positives', numFmt: '#,##0' },
+        { header: t('testing.dashboard.samples'), key: 'specimens', numFmt: '#,##0' },
+        { header: t('testing.dashboard.tests'), key: 'resulted', numFmt: '#,##0' },
+        { header: t('testing.dashboard.positives'), key: 'positive', numFmt: '#,##0' },
         { header: t('testing.dashboard.positivity'), key: 'positivity', numFmt: '0.00%' },
       ],
-      d.byUnit.map((r) => ({ ...r, positivity: r.tests ? r.positives / r.tests : null })),
+      d.byUnit,
     );
   };
 
@@ -86,7 +90,7 @@ export default function DashboardPage() {
       ) : q.error ? (
         <ErrorAlert error={q.error} onRetry={() => void q.refetch()} />
       ) : (
-        <DashboardBody d={q.data} />
+        <DashboardBody d={q.data} strata={strata.data} />
       )}
     </Stack>
   );
@@ -110,83 +114,120 @@ function Stat({ label, value, sub, color, testId }: { label: string; value: stri
   );
 }
 
-function DashboardBody({ d }: { d: Dashboard }) {
+function DashboardBody({ d, strata }: { d: Dashboard; strata: StratumPositivity[] | undefined }) {
   const { t } = useTranslation();
   const tot = d.totals;
+  const cap = d.capacity;
+  const lastDay = cap.byDay[cap.byDay.length - 1] ?? null;
   const daily = useMemo(
     () => ({
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
       legend: { top: 0, type: 'scroll' },
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v) },
-      xAxis: { type: 'category', data: d.daily.map((x) => formatDate(x.date).slice(0, 5)) },
+      xAxis: { type: 'category', data: d.byDay.map((x) => formatDate(x.day).slice(0, 5)) },
       yAxis: [
         { type: 'value', axisLabel: { formatter: (v: number) => formatNumber(v) } },
         { type: 'value', axisLabel: { formatter: (v: number) => `${formatNumber(v * 100)} %` }, splitLine: { show: false } },
       ],
       series: [
-        { type: 'bar', name: t('testing.dashboard.singleSamples'), stack: 's', data: d.daily.map((x) => x.singleSamples), itemStyle: { color: '#339af0' } },
-        { type: 'bar', name: t('testing.dashboard.pooledSamples'), stack: 's', data: d.daily.map((x) => x.pooledSamples), itemStyle: { color: '#9775fa' } },
-        { type: 'line', name: t('testing.dashboard.positivity'), yAxisIndex: 1, data: d.daily.map((x) => (x.tests ? x.positives / x.tests : null)), itemStyle: { color: '#e03131' }, tooltip: { valueFormatter: (v: number) => pct(v, 2) } },
+        { type: 'bar', name: t('testing.dashboard.singleSamples'), stack: 's', data: d.byDay.map((x) => x.single), itemStyle: { color: '#339af0' } },
+        { type: 'bar', name: t('testing.dashboard.pooledSamples'), stack: 's', data: d.byDay.map((x) => x.pooled), itemStyle: { color: '#9775fa' } },
+        { type: 'line', name: t('testing.dashboard.positivity'), yAxisIndex: 1, data: d.byDay.map((x) => x.positivity), itemStyle: { color: '#e03131' }, tooltip: { valueFormatter: (v: number) => pct(v, 2) } },
       ],
     }),
-    [d.daily, t],
+    [d.byDay, t],
   );
+  const capacityChart = useMemo(
+    () => ({
+      grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+      legend: { top: 0, type: 'scroll' },
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => pct(v, 0) },
+      xAxis: { type: 'category', data: cap.byDay.map((x) => formatDate(x.day).slice(0, 5)) },
+      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => `${formatNumber(v * 100)} %` } },
+      series: [
+        { type: 'bar', name: t('testing.dashboard.singleSamples'), data: cap.byDay.map((x) => x.singleShare), itemStyle: { color: '#339af0' }, barMaxWidth: 18 },
+        { type: 'bar', name: t('testing.dashboard.pooledSamples'), data: cap.byDay.map((x) => x.pooledShare), itemStyle: { color: '#9775fa' }, barMaxWidth: 18, markLine: { silent: true, symbol: 'none', lineStyle: { color: '#2f9e44', type: 'dashed' }, label: { formatter: t('testing.dashboard.target'), position: 'insideEndTop' }, data: [{ yAxis: 1 }] } },
+      ],
+    }),
+    [cap.byDay, t],
+  );
+  const ta = d.turnaround;
   const turnaround = useMemo(
     () => ({
       grid: { left: 8, right: 8, top: 16, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'axis' },
-      xAxis: { type: 'category', data: d.turnaround.buckets.map((b) => b.label) },
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v) },
+      xAxis: { type: 'category', data: [t('testing.dashboard.bucket12'), t('testing.dashboard.bucket24'), t('testing.dashboard.bucket48'), t('testing.dashboard.bucketOver')] },
       yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatNumber(v) } },
-      series: [{ type: 'bar', name: t('testing.dashboard.samples'), data: d.turnaround.buckets.map((b) => b.count), itemStyle: { color: '#20c997' }, barMaxWidth: 36 }],
+      series: [{ type: 'bar', name: t('testing.dashboard.samples'), data: [ta.within12h, ta.within24h, { value: ta.within48h, itemStyle: { color: '#fab005' } }, { value: ta.over48h, itemStyle: { color: '#f03e3e' } }], itemStyle: { color: '#20c997' }, barMaxWidth: 48 }],
     }),
-    [d.turnaround, t],
+    [ta, t],
   );
+  const within24 = ta.resulted ? (ta.within12h + ta.within24h) / ta.resulted : null;
   return (
     <Stack gap="md">
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
-        <Stat label={t('testing.dashboard.samples')} value={formatNumber(tot.samples)} testId="dash-samples" />
-        <Stat label={t('testing.dashboard.pools')} value={formatNumber(tot.pools)} testId="dash-pools" />
-        <Stat label={t('testing.dashboard.tests')} value={formatNumber(tot.tests)} testId="dash-tests" />
-        <Stat label={t('testing.dashboard.positives')} value={formatNumber(tot.positives)} color={tot.positives ? 'red.8' : undefined} sub={t('testing.dashboard.positivityOf', { pct: pct(tot.tests ? tot.positives / tot.tests : null, 2) })} testId="dash-positives" />
-        <Stat label={t('testing.dashboard.turnaroundMedian')} value={d.turnaround.medianHours == null ? '—' : t('testing.dashboard.hours', { n: formatNumber(d.turnaround.medianHours, 1) })} sub={d.turnaround.p90Hours == null ? undefined : t('testing.dashboard.p90', { n: formatNumber(d.turnaround.p90Hours, 1) })} />
-        <Stat label={t('testing.dashboard.overdue')} value={formatNumber(d.overdue.total)} color={d.overdue.total ? 'orange.8' : undefined} sub={t('testing.dashboard.overdueHint', { hours: d.overdue.dueHours })} testId="dash-overdue" />
+        <Stat label={t('testing.dashboard.samples')} value={formatNumber(tot.specimens)} sub={t('testing.dashboard.singlePooled', { single: formatNumber(tot.single), pooled: formatNumber(tot.pooled) })} testId="dash-samples" />
+        <Stat label={t('testing.dashboard.pools')} value={formatNumber(tot.pools)} sub={t('testing.dashboard.positivePools', { n: formatNumber(tot.positivePools) })} testId="dash-pools" />
+        <Stat label={t('testing.dashboard.tests')} value={formatNumber(tot.resulted)} testId="dash-tests" />
+        <Stat label={t('testing.dashboard.positives')} value={formatNumber(tot.positive)} color={tot.positive ? 'red.8' : undefined} sub={t('testing.dashboard.positivityOf', { pct: pct(tot.positivity, 2) })} testId="dash-positives" />
+        <Stat label={t('testing.dashboard.turnaroundMean')} value={ta.meanHours == null ? '—' : t('testing.dashboard.hours', { n: formatNumber(ta.meanHours, 1) })} sub={within24 == null ? undefined : t('testing.dashboard.within24', { pct: pct(within24, 0) })} />
+        <Stat label={t('testing.dashboard.overdue')} value={formatNumber(d.overdue.count)} color={d.overdue.count ? 'orange.8' : undefined} sub={t('testing.dashboard.overdueHint', { hours: d.overdue.dueHours })} testId="dash-overdue" />
       </SimpleGrid>
 
       <Card withBorder>
         <Title order={2} size="h5" mb={4}>
-          {t('testing.dashboard.capacity', { date: formatDate(d.capacity.date) })}
+          {lastDay ? t('testing.dashboard.capacity', { date: formatDate(lastDay.day) }) : t('testing.dashboard.capacityTitle')}
         </Title>
         <Text size="xs" c="dimmed" mb="sm">
-          {t('testing.dashboard.capacityHint')}
+          {t('testing.dashboard.capacityHint', { version: cap.targets.policyVersion, source: cap.targets.source })}
         </Text>
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-          <CapacityBar label={t('testing.dashboard.singleSamples')} used={d.capacity.single} target={d.capacity.singleTarget} color="blue" testId="cap-single" />
-          <CapacityBar label={t('testing.dashboard.pooledSamples')} used={d.capacity.pooled} target={d.capacity.pooledTarget} color="grape" testId="cap-pooled" />
+          <CapacityBar label={t('testing.dashboard.singleTests')} used={lastDay?.singleTests ?? 0} target={cap.targets.singlePerDay} color="blue" testId="cap-single" />
+          <CapacityBar label={t('testing.dashboard.pooledSamples')} used={lastDay?.pooledSpecimens ?? 0} target={cap.targets.pooledPerDay} color="grape" testId="cap-pooled" />
         </SimpleGrid>
-        {d.capacity.labs.length > 0 && (
-          <Table.ScrollContainer minWidth={480} mt="sm">
-            <Table fz="sm" verticalSpacing={4}>
+        {cap.byDay.length > 1 && (
+          <Suspense fallback={<div style={{ height: 200 }} />}>
+            <Chart option={capacityChart} height={200} testId="dash-capacity" />
+          </Suspense>
+        )}
+        {cap.labs.length > 0 && (
+          <Table.ScrollContainer minWidth={560} mt="sm">
+            <Table fz="sm" verticalSpacing={4} data-testid="dash-labs">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('testing.lab.lab')}</Table.Th>
-                  <Table.Th ta="right">{t('testing.dashboard.testsToday')}</Table.Th>
+                  <Table.Th ta="right">{t('testing.dashboard.perDaySingle')}</Table.Th>
+                  <Table.Th ta="right">{t('testing.dashboard.perDayPooled')}</Table.Th>
                   <Table.Th ta="right">{t('testing.dashboard.labCapacity')}</Table.Th>
-                  <Table.Th style={{ width: '35%' }} />
+                  <Table.Th style={{ width: '28%' }}>{t('testing.dashboard.use')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {d.capacity.labs.map((l) => (
-                  <Table.Tr key={l.id}>
-                    <Table.Td>{l.name}</Table.Td>
-                    <Table.Td ta="right" className="tabular">
-                      {formatNumber(l.tests)}
-                    </Table.Td>
-                    <Table.Td ta="right" className="tabular">
-                      {formatNumber(l.capacity)}
-                    </Table.Td>
-                    <Table.Td>{l.capacity ? <Progress value={Math.min(100, (100 * l.tests) / l.capacity)} color={l.tests > l.capacity ? 'red' : 'teal'} aria-label={l.name} /> : null}</Table.Td>
-                  </Table.Tr>
-                ))}
+                {cap.labs.map((l) => {
+                  const use = Math.max(l.useSingle ?? 0, l.usePooled ?? 0);
+                  return (
+                    <Table.Tr key={l.id}>
+                      <Table.Td>{l.name}</Table.Td>
+                      <Table.Td ta="right" className="tabular">
+                        {formatNumber(l.perDaySingle)}
+                      </Table.Td>
+                      <Table.Td ta="right" className="tabular">
+                        {formatNumber(l.perDayPooled)}
+                      </Table.Td>
+                      <Table.Td ta="right" className="tabular">
+                        {formatNumber(l.capacitySingle)} / {formatNumber(l.capacityPooled)}
+                      </Table.Td>
+                      <Table.Td>
+                        <Group gap={6} wrap="nowrap">
+                          <Progress value={Math.min(100, use * 100)} color={use > 1 ? 'red' : use > 0.8 ? 'orange' : 'teal'} style={{ flex: 1 }} aria-label={l.name} />
+                          <Text size="xs" className="tabular" w={44} ta="right">
+                            {pct(use, 0)}
+                          </Text>
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
@@ -198,9 +239,15 @@ function DashboardBody({ d }: { d: Dashboard }) {
           <Title order={2} size="h5" mb="xs">
             {t('testing.dashboard.daily')}
           </Title>
-          <Suspense fallback={<div style={{ height: 260 }} />}>
-            <Chart option={daily} height={260} testId="dash-daily" />
-          </Suspense>
+          {d.byDay.length ? (
+            <Suspense fallback={<div style={{ height: 260 }} />}>
+              <Chart option={daily} height={260} testId="dash-daily" />
+            </Suspense>
+          ) : (
+            <Text c="dimmed" size="sm">
+              {t('testing.dashboard.noData')}
+            </Text>
+          )}
         </Card>
         <Card withBorder>
           <Title order={2} size="h5" mb="xs">
@@ -213,8 +260,18 @@ function DashboardBody({ d }: { d: Dashboard }) {
       </SimpleGrid>
 
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
-        <BreakdownTable title={t('testing.dashboard.byUnit')} first={t('testing.dashboard.unit')} rows={d.byUnit} testId="dash-by-unit" />
-        <BreakdownTable title={t('testing.dashboard.byStratum')} first={t('testing.plans.stratumName')} rows={d.byStratum} testId="dash-by-stratum" />
+        <BreakdownTable
+          title={t('testing.dashboard.byUnit')}
+          first={t('testing.dashboard.unit')}
+          rows={d.byUnit.map((u) => ({ key: u.unitCode, name: u.name, samples: u.specimens, tests: u.resulted, positives: u.positive, positivity: u.positivity }))}
+          testId="dash-by-unit"
+        />
+        <BreakdownTable
+          title={t('testing.dashboard.byStratum')}
+          first={t('testing.plans.stratumName')}
+          rows={(strata ?? []).map((s) => ({ key: String(s.stratumId), name: `${s.name} (${formatDate(s.planDate).slice(0, 5)})`, samples: s.collected, tests: s.resulted, positives: s.positive, positivity: s.positivity }))}
+          testId="dash-by-stratum"
+        />
       </SimpleGrid>
 
       <Card withBorder>
@@ -222,8 +279,8 @@ function DashboardBody({ d }: { d: Dashboard }) {
           <Title order={2} size="h5">
             {t('testing.dashboard.overdueList')}
           </Title>
-          <Badge color={d.overdue.total ? 'orange' : 'green'} variant="light">
-            {formatNumber(d.overdue.total)}
+          <Badge color={d.overdue.count ? 'orange' : 'green'} variant="light">
+            {formatNumber(d.overdue.count)}
           </Badge>
         </Group>
         {d.overdue.items.length === 0 ? (
@@ -236,8 +293,8 @@ function DashboardBody({ d }: { d: Dashboard }) {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('testing.followup.tube')}</Table.Th>
-                  <Table.Th>{t('testing.lab.kindLabel')}</Table.Th>
-                  <Table.Th>{t('testing.collect.site')}</Table.Th>
+                  <Table.Th>{t('testing.dashboard.pool')}</Table.Th>
+                  <Table.Th>{t('person.commune')}</Table.Th>
                   <Table.Th>{t('testing.lab.lab')}</Table.Th>
                   <Table.Th>{t('testing.dashboard.collectedAt')}</Table.Th>
                   <Table.Th ta="right">{t('testing.dashboard.ageHours')}</Table.Th>
@@ -245,14 +302,14 @@ function DashboardBody({ d }: { d: Dashboard }) {
               </Table.Thead>
               <Table.Tbody>
                 {d.overdue.items.map((o) => (
-                  <Table.Tr key={o.barcode}>
+                  <Table.Tr key={o.id}>
                     <Table.Td className="tabular">{o.barcode}</Table.Td>
-                    <Table.Td>{t(`testing.lab.kind.${o.kind}`)}</Table.Td>
-                    <Table.Td>{o.site ?? '—'}</Table.Td>
+                    <Table.Td className="tabular">{o.poolBarcode ?? '—'}</Table.Td>
+                    <Table.Td>{o.communeName ?? '—'}</Table.Td>
                     <Table.Td>{o.labName ?? t('testing.dashboard.notReceived')}</Table.Td>
                     <Table.Td className="tabular">{formatDateTime(o.collectedAt).slice(0, 16)}</Table.Td>
                     <Table.Td ta="right" className="tabular" c="orange.8">
-                      {formatNumber(o.ageHours, 0)}
+                      {formatNumber(o.waitingHours, 0)}
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -283,7 +340,16 @@ function CapacityBar({ label, used, target, color, testId }: { label: string; us
   );
 }
 
-function BreakdownTable({ title, first, rows, testId }: { title: string; first: string; rows: DashboardRow[]; testId: string }) {
+interface BreakdownRow {
+  key: string;
+  name: string;
+  samples: number;
+  tests: number;
+  positives: number;
+  positivity: number | null;
+}
+
+function BreakdownTable({ title, first, rows, testId }: { title: string; first: string; rows: BreakdownRow[]; testId: string }) {
   const { t } = useTranslation();
   return (
     <Card withBorder>
@@ -308,7 +374,7 @@ function BreakdownTable({ title, first, rows, testId }: { title: string; first: 
             </Table.Thead>
             <Table.Tbody>
               {rows.map((r) => {
-                const p = r.tests ? r.positives / r.tests : null;
+                const p = r.positivity;
                 return (
                   <Table.Tr key={r.key}>
                     <Table.Td>{r.name}</Table.Td>

@@ -1,29 +1,28 @@
 // Positive pools and their members: each member re-sampled (swabs pooled at collection) or
 // re-tested from their own tube (pooled at the lab), followed until their own result is known;
 // a positive member becomes a case (link to it).
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Anchor, Badge, Button, Card, Group, Progress, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useCan } from '../auth/auth.tsx';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { PageLoader } from '../common/PageLoader.tsx';
 import { api } from '../lib/api.ts';
-import { formatDateTime, formatNumber, formatPhone } from '../lib/format.ts';
-import type { FollowUpMember, FollowUpPool, FollowUpState } from './api.ts';
+import { formatDateTime, formatPhone } from '../lib/format.ts';
+import { useFollowUps, type FollowUp, type FollowUpState } from './api.ts';
+import { TESTING_PERMISSIONS } from './nav.ts';
 import { errorMessage } from './shared.ts';
 
 const stateColor: Record<FollowUpState, string> = { pending: 'yellow', collected: 'blue', positive: 'red', negative: 'green', closed: 'gray' };
+const finished = (s: FollowUpState) => s === 'positive' || s === 'negative' || s === 'closed';
 
-export function FollowUpList({ labId }: { labId: string | null }) {
+export function FollowUpList() {
   const { t } = useTranslation();
   const [show, setShow] = useState<'open' | 'all'>('open');
-  const q = useQuery({
-    queryKey: ['testing', 'followups', labId, show],
-    queryFn: ({ signal }) => api<{ items: FollowUpPool[] }>('/testing/follow-ups', { query: { lab: labId, state: show === 'open' ? 'open' : undefined }, signal }).then((r) => r.items),
-  });
+  const q = useFollowUps({ state: show });
   return (
     <Stack gap="sm">
       <Group justify="space-between">
@@ -49,36 +48,50 @@ export function FollowUpList({ labId }: { labId: string | null }) {
           {t('testing.followup.empty')}
         </Text>
       ) : (
-        <Stack gap="sm" data-testid="followups">
-          {q.data.map((p) => (
-            <PoolFollowUp key={p.poolId} p={p} />
-          ))}
-        </Stack>
+        <FollowUpPools items={q.data} />
       )}
     </Stack>
   );
 }
 
-function PoolFollowUp({ p }: { p: FollowUpPool }) {
-  const { t } = useTranslation();
-  const done = p.members.filter((m) => m.state === 'positive' || m.state === 'negative' || m.state === 'closed').length;
+/** Follow-ups grouped by their positive pool. */
+export function FollowUpPools({ items }: { items: FollowUp[] }) {
+  const pools = useMemo(() => {
+    const by = new Map<number, FollowUp[]>();
+    for (const f of items) by.set(f.poolId, [...(by.get(f.poolId) ?? []), f]);
+    return [...by.values()];
+  }, [items]);
   return (
-    <Card withBorder padding="sm" data-testid="followup-pool" data-barcode={p.poolBarcode}>
+    <Stack gap="sm" data-testid="followups">
+      {pools.map((members) => (
+        <PoolFollowUp key={members[0].poolId} members={members} />
+      ))}
+    </Stack>
+  );
+}
+
+function PoolFollowUp({ members }: { members: FollowUp[] }) {
+  const { t } = useTranslation();
+  const first = members[0];
+  const done = members.filter((m) => finished(m.status)).length;
+  const resolved = done === members.length;
+  return (
+    <Card withBorder padding="sm" data-testid="followup-pool" data-barcode={first.poolBarcode}>
       <Group justify="space-between" wrap="nowrap" mb={6}>
         <div>
           <Text fw={700} className="tabular">
-            {p.poolBarcode}
+            {t('testing.followup.pool', { pool: first.poolBarcode })}
           </Text>
           <Text size="xs" c="dimmed">
-            {[t('testing.followup.positiveAt', { at: formatDateTime(p.resultAt) }), p.ct != null ? `Ct ${formatNumber(p.ct, 2)}` : null, p.site].filter(Boolean).join(' · ')}
+            {t('testing.followup.positiveAt', { at: formatDateTime(first.createdAt).slice(0, 16) })}
           </Text>
         </div>
-        <Badge color={p.resolved ? 'green' : 'red'} variant="light">
-          {p.resolved ? t('testing.followup.resolved') : t('testing.followup.progress', { done, total: p.members.length })}
+        <Badge color={resolved ? 'green' : 'red'} variant="light">
+          {resolved ? t('testing.followup.resolved') : t('testing.followup.progress', { done, total: members.length })}
         </Badge>
       </Group>
-      <Progress value={p.members.length ? (100 * done) / p.members.length : 0} color={p.resolved ? 'green' : 'red'} size="sm" mb="xs" aria-label={t('testing.followup.progress', { done, total: p.members.length })} />
-      <Table.ScrollContainer minWidth={560}>
+      <Progress value={(100 * done) / members.length} color={resolved ? 'green' : 'red'} size="sm" mb="xs" aria-label={t('testing.followup.progress', { done, total: members.length })} />
+      <Table.ScrollContainer minWidth={600}>
         <Table verticalSpacing={4} fz="sm">
           <Table.Thead>
             <Table.Tr>
@@ -90,7 +103,7 @@ function PoolFollowUp({ p }: { p: FollowUpPool }) {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {p.members.map((m) => (
+            {members.map((m) => (
               <MemberRow key={m.id} m={m} />
             ))}
           </Table.Tbody>
@@ -100,52 +113,44 @@ function PoolFollowUp({ p }: { p: FollowUpPool }) {
   );
 }
 
-function MemberRow({ m }: { m: FollowUpMember }) {
+function MemberRow({ m }: { m: FollowUp }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const canLab = useCan('testing.lab');
-  const canCollect = useCan('testing.collect');
-  const canWork = canLab || canCollect;
+  const canClose = useCan(TESTING_PERMISSIONS.collect);
   const [closing, setClosing] = useState(false);
-  const [reason, setReason] = useState('');
+  const [note, setNote] = useState('');
   const close = useMutation({
-    mutationFn: () => api(`/testing/follow-ups/${m.id}/close`, { method: 'POST', body: { reason: reason.trim() } }),
+    mutationFn: () => api(`/testing/follow-ups/${m.id}/close`, { method: 'POST', body: { note: note.trim() } }),
     onSuccess: () => {
       setClosing(false);
       void qc.invalidateQueries({ queryKey: ['testing'] });
     },
     onError: (e) => notifications.show({ color: 'red', message: errorMessage(e, t) }),
   });
-  const finished = m.state === 'positive' || m.state === 'negative' || m.state === 'closed';
   return (
-    <Table.Tr data-testid="followup-member" data-state={m.state}>
+    <Table.Tr data-testid="followup-member" data-state={m.status}>
       <Table.Td>
         {m.personId ? (
           <Anchor component={Link} to={`/people/${m.personId}`} size="sm">
-            {m.fullName}
+            {m.subjectName}
           </Anchor>
         ) : (
-          (m.fullName ?? '—')
+          m.subjectName
         )}
         <Text size="xs" c="dimmed">
           {[m.communeName, m.phone ? formatPhone(m.phone) : null].filter(Boolean).join(' · ')}
         </Text>
       </Table.Td>
       <Table.Td className="tabular">
-        {m.specimenBarcode}
-        {m.newBarcode && m.newBarcode !== m.specimenBarcode && <Text size="xs">→ {m.newBarcode}</Text>}
+        {m.barcode}
+        {m.newBarcode && <Text size="xs">→ {m.newBarcode}</Text>}
       </Table.Td>
       <Table.Td>{t(`testing.followup.actions.${m.action}`)}</Table.Td>
       <Table.Td>
-        <Badge color={stateColor[m.state]} variant="light">
-          {t(`testing.followup.states.${m.state}`)}
+        <Badge color={stateColor[m.status]} variant="light">
+          {t(`testing.followup.states.${m.status}`)}
         </Badge>
-        {m.ct != null && (
-          <Text size="xs" className="tabular">
-            Ct {formatNumber(m.ct, 2)}
-          </Text>
-        )}
-        {m.closedReason && <Text size="xs">{m.closedReason}</Text>}
+        {m.note && <Text size="xs">{m.note}</Text>}
       </Table.Td>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>
         {m.caseId ? (
@@ -153,12 +158,12 @@ function MemberRow({ m }: { m: FollowUpMember }) {
             {t('testing.followup.openCase', { id: m.caseId })}
           </Button>
         ) : (
-          canWork &&
-          !finished &&
+          canClose &&
+          !finished(m.status) &&
           (closing ? (
             <Group gap={4} wrap="nowrap">
-              <TextInput size="xs" placeholder={t('testing.followup.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={160} aria-label={t('testing.followup.reason')} />
-              <Button size="xs" onClick={() => close.mutate()} loading={close.isPending} disabled={reason.trim().length < 3}>
+              <TextInput size="xs" placeholder={t('testing.followup.reason')} value={note} onChange={(e) => setNote(e.currentTarget.value)} w={170} aria-label={t('testing.followup.reason')} />
+              <Button size="xs" onClick={() => close.mutate()} loading={close.isPending} disabled={note.trim().length < 3}>
                 {t('app.save')}
               </Button>
             </Group>

@@ -1,22 +1,32 @@
-// The lab's worklist: every pool and single sample received and waiting for a result, oldest
-// first, overdue ones marked. Scanning a tube finds its row; a result is three big buttons and a Ct.
+// The lab's worklist: every sealed pool, single specimen and re-test of a positive pool's member
+// waiting for a result, re-tests first then oldest first, overdue ones marked. Scanning a tube
+// finds its row; a result is three big buttons and a Ct.
 import { useMemo, useState } from 'react';
-import { Badge, Button, Card, Group, NumberInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, NumberInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { PageLoader } from '../common/PageLoader.tsx';
-import { api } from '../lib/api.ts';
-import { formatDateTime } from '../lib/format.ts';
+import { api, ApiError } from '../lib/api.ts';
+import { formatDateTime, formatNumber } from '../lib/format.ts';
 import { BarcodeInput, normaliseBarcode } from './BarcodeInput.tsx';
 import { buzz, ScanFeedback, type ScanOutcome } from './EventWorkspace.tsx';
-import type { TestResult, WorkItem } from './api.ts';
+import { useWorklist, type AppliedResult, type TestResult, type WorkItem } from './api.ts';
 import { errorMessage, testingFieldErrors } from './shared.ts';
 
 const OUTCOMES: TestResult[] = ['negative', 'positive', 'invalid'];
 const outcomeColor: Record<TestResult, string> = { negative: 'green', positive: 'red', invalid: 'orange' };
+const typeColor: Record<WorkItem['type'], string> = { pool: 'grape', specimen: 'blue', retest: 'pink' };
+
+export interface Saved {
+  code: string;
+  text: string;
+  ok: boolean;
+  caseId?: number;
+}
 
 export function LabWorklist({ labId }: { labId: string }) {
   const { t } = useTranslation();
@@ -24,30 +34,23 @@ export function LabWorklist({ labId }: { labId: string }) {
   const [debounced] = useDebouncedValue(filter, 200);
   const [selected, setSelected] = useState<string | null>(null);
   const [last, setLast] = useState<ScanOutcome | null>(null);
-  const q = useQuery({
-    queryKey: ['testing', 'worklist', labId],
-    queryFn: ({ signal }) => api<{ items: WorkItem[]; total: number }>(`/testing/labs/${labId}/worklist`, { signal }),
-    refetchInterval: 30_000,
-  });
+  const [saved, setSaved] = useState<Saved | null>(null);
+  const q = useWorklist(labId);
   const items = useMemo(() => {
     const f = normaliseBarcode(debounced);
-    return (q.data?.items ?? []).filter((w) => !f || w.barcode.includes(f));
+    return (q.data?.items ?? []).filter((w) => !f || w.barcode.includes(f) || (w.poolBarcode ?? '').includes(f));
   }, [q.data, debounced]);
   if (q.isPending) return <PageLoader />;
   if (q.error) return <ErrorAlert error={q.error} onRetry={() => void q.refetch()} />;
   const onScan = (code: string) => {
+    setSaved(null);
     const hit = q.data.items.find((w) => w.barcode === code);
-    if (hit) {
-      setSelected(code);
-      setLast(null);
-      buzz(true);
-    } else {
-      setSelected(code);
-      setLast({ ok: false, code, text: t('testing.lab.notInWorklist') });
-      buzz(false);
-    }
+    setSelected(hit ? code : null);
+    setLast(hit ? null : { ok: false, code, text: t('testing.lab.notInWorklist') });
+    buzz(!!hit);
   };
   const current = selected ? (q.data.items.find((w) => w.barcode === selected) ?? null) : null;
+  const c = q.data.counts;
   return (
     <Stack gap="sm">
       <Card withBorder padding="sm">
@@ -57,35 +60,49 @@ export function LabWorklist({ labId }: { labId: string }) {
             key={current.barcode}
             item={current}
             labId={labId}
-            onDone={(text) => {
-              setLast({ ok: true, code: current.barcode, text });
+            onDone={(s) => {
+              setSaved(s);
               setSelected(null);
             }}
           />
         )}
-        {!current && selected && last == null && null}
+        {saved && (
+          <div style={{ marginTop: 8 }}>
+            <ScanFeedback last={saved} />
+            {saved.caseId && (
+              <Anchor component={Link} to={`/cases/${saved.caseId}`} size="sm" data-testid="saved-case-link">
+                {t('testing.followup.openCase', { id: saved.caseId })}
+              </Anchor>
+            )}
+          </div>
+        )}
       </Card>
       <Group justify="space-between" gap="xs">
         <Text size="sm" fw={600} data-testid="worklist-count">
-          {t('testing.lab.waiting', { count: q.data.total })}
+          {t('testing.lab.waitingCounts', { pools: c.pools, specimens: c.specimens, retests: c.retests, overdue: c.overdue, hours: q.data.dueHours })}
         </Text>
         <TextInput size="xs" placeholder={t('testing.lab.filter')} value={filter} onChange={(e) => setFilter(e.currentTarget.value)} w={200} aria-label={t('testing.lab.filter')} />
       </Group>
+      {c.openPools > 0 && (
+        <Text size="xs" c="dimmed">
+          {t('testing.lab.openPools', { count: c.openPools })}
+        </Text>
+      )}
       {items.length === 0 ? (
         <Text c="dimmed" data-testid="worklist-empty">
           {t('testing.lab.empty')}
         </Text>
       ) : (
         <Stack gap={6} data-testid="worklist">
-          {items.slice(0, 300).map((w) => (
+          {items.slice(0, 500).map((w) => (
             <Card
-              key={`${w.kind}-${w.id}`}
+              key={`${w.type}-${w.id}`}
               withBorder
               padding="xs"
               data-testid="work-item"
               data-barcode={w.barcode}
               style={{ cursor: 'pointer', borderColor: selected === w.barcode ? 'var(--mantine-color-blue-5)' : undefined }}
-              onClick={() => (setSelected(w.barcode), setLast(null))}
+              onClick={() => (setSelected(w.barcode), setLast(null), setSaved(null))}
             >
               <Group justify="space-between" wrap="nowrap" gap="xs">
                 <div style={{ minWidth: 0 }}>
@@ -93,13 +110,20 @@ export function LabWorklist({ labId }: { labId: string }) {
                     {w.barcode}
                   </Text>
                   <Text size="xs" c="dimmed" truncate>
-                    {[w.kind === 'pool' ? t('testing.lab.poolOf', { count: w.members }) : (w.fullName ?? t('testing.lab.single')), w.site, formatDateTime(w.collectedAt).slice(0, 16)].filter(Boolean).join(' · ')}
+                    {[
+                      w.type === 'pool' ? t('testing.lab.poolOf', { count: w.members ?? 0 }) : w.subjectName,
+                      w.type === 'retest' && w.poolBarcode ? t('testing.lab.fromPool', { pool: w.poolBarcode }) : null,
+                      formatDateTime(w.collectedAt).slice(0, 16),
+                      t('testing.lab.waitingHours', { n: formatNumber(w.waitingHours, 0) }),
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
                   </Text>
                 </div>
                 <Group gap={4} wrap="nowrap">
-                  {w.retestOf && (
-                    <Badge variant="light" color="grape">
-                      {t('testing.lab.retest')}
+                  {w.lastOutcome === 'invalid' && (
+                    <Badge variant="light" color="orange">
+                      {t('testing.lab.rerun')}
                     </Badge>
                   )}
                   {w.overdue && (
@@ -107,8 +131,8 @@ export function LabWorklist({ labId }: { labId: string }) {
                       {t('testing.lab.overdue')}
                     </Badge>
                   )}
-                  <Badge variant="light" color={w.kind === 'pool' ? 'grape' : 'blue'}>
-                    {t(`testing.lab.kind.${w.kind}`)}
+                  <Badge variant="light" color={typeColor[w.type]}>
+                    {t(`testing.lab.type.${w.type}`)}
                   </Badge>
                 </Group>
               </Group>
@@ -120,26 +144,39 @@ export function LabWorklist({ labId }: { labId: string }) {
   );
 }
 
-function ResultEntry({ item, labId, onDone }: { item: WorkItem; labId: string; onDone(text: string): void }) {
+function ResultEntry({ item, labId, onDone }: { item: WorkItem; labId: string; onDone(s: Saved): void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [outcome, setOutcome] = useState<TestResult | null>(null);
   const [ct, setCt] = useState<number | string>('');
   const m = useMutation({
-    mutationFn: () => api<{ status: 'recorded' | 'same' | 'conflict' | 'replaced'; followUps?: number; caseId?: number | null }>('/testing/results', { method: 'POST', body: { labId: Number(labId), barcode: item.barcode, outcome, ct: ct === '' ? null : Number(ct) } }),
+    mutationFn: () => api<AppliedResult>('/testing/results', { method: 'POST', body: { labId: Number(labId), barcode: item.barcode, outcome: outcome ?? undefined, ...(ct === '' || outcome === 'invalid' ? {} : { ct: Number(ct) }) } }),
     onSuccess: (r) => {
       void qc.invalidateQueries({ queryKey: ['testing'] });
-      const text = r.status === 'conflict' ? t('testing.lab.heldConflict') : r.followUps ? t('testing.lab.followUpsCreated', { count: r.followUps }) : t('testing.lab.saved', { result: t(`testing.result.${outcome}`) });
-      buzz(r.status !== 'conflict');
-      notifications.show({ color: r.status === 'conflict' ? 'orange' : 'green', message: `${item.barcode}: ${text}` });
-      onDone(text);
+      const e = r.effects ?? {};
+      const parts = [r.status === 'unchanged' ? t('testing.lab.unchanged') : t('testing.lab.saved', { result: t(`testing.result.${r.outcome ?? outcome}`) })];
+      if (e.followUps) parts.push(t('testing.lab.followUpsCreated', { count: e.followUps }));
+      if (e.caseAction === 'created') parts.push(t('testing.lab.caseCreated', { id: e.caseId }));
+      if (e.caseAction === 'noted') parts.push(t('testing.lab.caseNoted', { id: e.caseId }));
+      if (e.caseAction === 'unregistered') parts.push(t('testing.lab.caseUnregistered'));
+      if (e.caseAction === 'failed') parts.push(t('testing.lab.caseFailed', { code: e.caseError ?? '' }));
+      buzz(true);
+      notifications.show({ color: 'green', message: `${item.barcode}: ${parts[0]}` });
+      onDone({ ok: true, code: item.barcode, text: parts.join(' '), caseId: e.caseId });
+    },
+    onError: (err) => {
+      if (err instanceof ApiError && err.fields[0]?.code === 'result_conflict') {
+        void qc.invalidateQueries({ queryKey: ['testing', 'conflicts'] });
+        buzz(false);
+        onDone({ ok: false, code: item.barcode, text: t('testing.lab.heldConflict') });
+      }
     },
   });
   const errs = testingFieldErrors(m.error, t);
   return (
     <Stack gap="sm" mt="sm" data-testid="result-entry">
       <Text fw={600}>
-        {item.barcode} · {item.kind === 'pool' ? t('testing.lab.poolOf', { count: item.members }) : (item.fullName ?? t('testing.lab.single'))}
+        {item.barcode} · {item.type === 'pool' ? t('testing.lab.poolOf', { count: item.members ?? 0 }) : item.subjectName}
       </Text>
       <SegmentedControl
         fullWidth
@@ -156,12 +193,16 @@ function ResultEntry({ item, labId, onDone }: { item: WorkItem; labId: string; o
         </Text>
       )}
       <Group align="flex-end" gap="sm">
-        <NumberInput label={t('testing.lab.ct')} description={t('testing.lab.ctHint')} value={ct} onChange={setCt} min={0} max={50} step={0.1} decimalScale={2} decimalSeparator="," w={160} error={errs.ct} disabled={outcome === 'invalid'} name="ct" size="md" />
-        <Button size="md" onClick={() => m.mutate()} loading={m.isPending} disabled={!outcome} color={outcome ? outcomeColor[outcome] : undefined}>
+        <NumberInput label={t('testing.lab.ct')} description={t('testing.lab.ctHint')} value={ct} onChange={setCt} min={0} max={50} step={0.1} decimalScale={2} decimalSeparator="," w={170} error={errs.ct} disabled={outcome === 'invalid'} name="ct" size="md" />
+        <Button size="md" onClick={() => m.mutate()} loading={m.isPending} disabled={!outcome && ct === ''} color={outcome ? outcomeColor[outcome] : undefined}>
           {t('testing.lab.saveResult')}
         </Button>
       </Group>
-      {m.error && !errs.outcome && !errs.ct && <Text c="red" size="sm" role="alert">{errorMessage(m.error, t)}</Text>}
+      {m.error && !errs.outcome && !errs.ct && !(m.error instanceof ApiError && m.error.fields[0]?.code === 'result_conflict') && (
+        <Text c="red" size="sm" role="alert">
+          {errorMessage(m.error, t)}
+        </Text>
+      )}
     </Stack>
   );
 }

@@ -6,8 +6,8 @@ import { IconCircleCheck, IconCircleX, IconClockExclamation, IconQuestionMark, I
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../lib/api.ts';
-import { formatDate, formatDateTime } from '../lib/format.ts';
-import type { LookupAnswer } from './api.ts';
+import { formatDateTime } from '../lib/format.ts';
+import type { ValidResults } from './api.ts';
 import { errorMessage } from './shared.ts';
 
 type By = 'cccd' | 'plate';
@@ -25,7 +25,7 @@ export default function LookupPage() {
   const [value, setValue] = useState('');
   const [local, setLocal] = useState<string | null>(null);
   const m = useMutation({
-    mutationFn: (v: { by: By; value: string }) => api<LookupAnswer>('/testing/lookup', { query: { [v.by]: v.value } }),
+    mutationFn: (v: { by: By; value: string }) => api<ValidResults>('/testing/valid-results', { query: { [v.by]: v.value } }),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -92,29 +92,38 @@ export default function LookupPage() {
               <Text fw={800} size="xl" c={`${style.color}.8`}>
                 {t(`testing.lookup.status.${a.status}`)}
               </Text>
-              {a.person && (
-                <Text fw={600}>
-                  {a.person.fullName}
-                  {a.person.birthDate ? ` · ${formatDate(a.person.birthDate)}` : ''}
-                </Text>
-              )}
-              {a.plate && <Text size="sm">{t('testing.lookup.plateLine', { plate: a.plate })}</Text>}
+              {a.result && <Text fw={600}>{a.result.subjectName}</Text>}
+              {a.result?.vehiclePlate && <Text size="sm">{t('testing.lookup.plateLine', { plate: a.result.vehiclePlate })}</Text>}
               {a.result && (
                 <Text size="sm">
                   {t('testing.lookup.resultLine', { kind: t(`testing.lookup.kind.${a.result.kind}`), result: t(`testing.result.${a.result.outcome}`), at: formatDateTime(a.result.resultAt).slice(0, 16) })}
-                  {a.result.place ? ` · ${a.result.place}` : ''}
+                  {a.result.place ? ` · ${a.result.place === 'self_report' ? t('testing.rapid.sources.self_report') : a.result.place}` : ''}
                 </Text>
               )}
               {a.validUntil && (
-                <Text size="sm" fw={600}>
+                <Text size="sm" fw={600} data-testid="lookup-valid-until">
                   {a.status === 'expired' ? t('testing.lookup.expiredAt', { at: formatDateTime(a.validUntil).slice(0, 16) }) : t('testing.lookup.validUntil', { at: formatDateTime(a.validUntil).slice(0, 16) })}
                 </Text>
               )}
               <Text size="xs" c="dimmed" mt={4}>
-                {t(`testing.lookup.advice.${a.status}`, { hours: a.validityHours })}
+                {t(`testing.lookup.advice.${a.status}`, { hours: a.hours })}
               </Text>
             </div>
           </Group>
+        </Card>
+      )}
+      {a && a.results.length > 1 && (
+        <Card withBorder padding="sm">
+          <Text size="sm" fw={600} mb={4}>
+            {t('testing.lookup.history')}
+          </Text>
+          <Stack gap={2}>
+            {a.results.slice(0, 10).map((r, i) => (
+              <Text size="sm" key={i} className="tabular">
+                {formatDateTime(r.resultAt).slice(0, 16)} · {t(`testing.lookup.kind.${r.kind}`)} · {t(`testing.result.${r.outcome}`)}
+              </Text>
+            ))}
+          </Stack>
         </Card>
       )}
     </Stack>

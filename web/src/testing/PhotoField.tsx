@@ -4,10 +4,11 @@ import { Button, FileButton, Group, Image, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCamera, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { photoToDataUrl } from './photo.ts';
+import { photoToBody } from './photo.ts';
+import type { PhotoBody } from './api.ts';
 
 /** Optional photo of the test cassette, shrunk on the phone before it is sent. */
-export function PhotoField({ value, onChange, error }: { value: string | null; onChange(v: string | null): void; error?: string }) {
+export function PhotoField({ value, onChange, error }: { value: PhotoBody | null; onChange(v: PhotoBody | null): void; error?: string }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   return (
@@ -20,7 +21,7 @@ export function PhotoField({ value, onChange, error }: { value: string | null; o
             if (!f) return;
             setBusy(true);
             try {
-              onChange(await photoToDataUrl(f));
+              onChange(await photoToBody(f));
             } catch {
               notifications.show({ color: 'red', message: t('testing.rapid.photoError') });
             } finally {
@@ -36,7 +37,7 @@ export function PhotoField({ value, onChange, error }: { value: string | null; o
         </FileButton>
         {value && (
           <Group gap={4}>
-            <Image src={value} alt={t('testing.rapid.photo')} h={64} w="auto" radius="sm" />
+            <Image src={`data:${value.contentType};base64,${value.dataBase64}`} alt={t('testing.rapid.photo')} h={64} w="auto" radius="sm" />
             <Button variant="subtle" color="red" size="xs" leftSection={<IconX size={14} />} onClick={() => onChange(null)}>
               {t('testing.rapid.photoRemove')}
             </Button>

@@ -78,14 +78,12 @@ export default function PlansPage() {
                 <UnstyledButton key={p.id} onClick={() => open(p.id)} p="sm" style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 8 }}>
                   <Group justify="space-between" wrap="nowrap">
                     <div>
-                      <Text fw={600}>
-                        {formatDate(p.planDate)} · {p.unitName}
-                      </Text>
+                      <Text fw={600}>{p.name}</Text>
                       <Text size="sm" c="dimmed">
-                        {t('testing.plans.summary', { strata: p.strataCount, total: formatNumber(p.totalSample) })}
+                        {formatDate(p.planDate)} · {p.unitName} · {t('testing.plans.summary', { strata: p.strata, total: formatNumber(p.people) })}
                       </Text>
                     </div>
-                    <Badge variant="light" color={p.status === 'drawn' ? 'green' : 'gray'}>
+                    <Badge variant="light" color={p.status === 'drawn' ? 'green' : p.status === 'closed' ? 'gray' : 'blue'}>
                       {t(`testing.plans.status.${p.status}`)}
                     </Badge>
                   </Group>
@@ -97,9 +95,11 @@ export default function PlansPage() {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('testing.plans.date')}</Table.Th>
+                  <Table.Th>{t('testing.plans.name')}</Table.Th>
                   <Table.Th>{t('testing.plans.unit')}</Table.Th>
                   <Table.Th ta="right">{t('testing.plans.strataCount')}</Table.Th>
                   <Table.Th ta="right">{t('testing.plans.totalSample')}</Table.Th>
+                  <Table.Th ta="right">{t('testing.plans.collected')}</Table.Th>
                   <Table.Th>{t('testing.plans.statusLabel')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -107,15 +107,19 @@ export default function PlansPage() {
                 {plans.data.map((p) => (
                   <Table.Tr key={p.id} className="clickable-row" onClick={() => open(p.id)}>
                     <Table.Td className="tabular">{formatDate(p.planDate)}</Table.Td>
+                    <Table.Td>{p.name}</Table.Td>
                     <Table.Td>{p.unitName}</Table.Td>
                     <Table.Td ta="right" className="tabular">
-                      {formatNumber(p.strataCount)}
+                      {formatNumber(p.strata)}
                     </Table.Td>
                     <Table.Td ta="right" className="tabular">
-                      {formatNumber(p.totalSample)}
+                      {formatNumber(p.people)}
+                    </Table.Td>
+                    <Table.Td ta="right" className="tabular">
+                      {formatNumber(p.collected)}
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={p.status === 'drawn' ? 'green' : 'gray'}>
+                      <Badge variant="light" color={p.status === 'drawn' ? 'green' : p.status === 'closed' ? 'gray' : 'blue'}>
                         {t(`testing.plans.status.${p.status}`)}
                       </Badge>
                     </Table.Td>

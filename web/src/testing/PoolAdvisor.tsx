@@ -9,6 +9,8 @@ import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { api } from '../lib/api.ts';
 import { formatNumber } from '../lib/format.ts';
 import type { PoolAdvice } from './api.ts';
+
+type Advice = PoolAdvice & { areaRisk: 'low' | 'high'; riskReason: string | null; policy: { key: string; version: number; source: string } };
 import { pct } from './shared.ts';
 
 const Chart = lazy(() => import('./Chart.tsx'));
@@ -20,14 +22,16 @@ export function PoolAdvisor({ unitCode, initialPrevalence = 1 }: { unitCode?: st
   const valid = Number.isFinite(debounced) && debounced > 0 && debounced < 100;
   const q = useQuery({
     queryKey: ['testing', 'advisor', debounced, unitCode],
-    queryFn: ({ signal }) => api<PoolAdvice>('/testing/pool-advisor', { query: { prevalence: debounced / 100, unit: unitCode }, signal }),
+    queryFn: ({ signal }) => api<Advice>('/testing/pool-advisor', { query: { prevalence: debounced / 100, unit: unitCode }, signal }),
     enabled: valid,
     placeholderData: keepPreviousData,
   });
   const a = q.data;
   const option = useMemo(() => {
     if (!a) return null;
-    const rows = a.table;
+    const rows = a.table.filter((r) => r.k >= 1);
+    const best = a.withinPolicy.k;
+    const max = a.withinPolicy.maxPoolSize;
     return {
       grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v, 3) },
@@ -38,8 +42,8 @@ export function PoolAdvisor({ unitCode, initialPrevalence = 1 }: { unitCode?: st
           type: 'bar',
           name: t('testing.advisor.testsPerPerson'),
           data: rows.map((r) => ({
-            value: Number(r.expectedTestsPerPerson.toFixed(4)),
-            itemStyle: { color: r.k === a.recommendedK ? '#2f9e44' : r.k > a.maxPoolSize ? '#ced4da' : '#4dabf7' },
+            value: Number(r.expected.toFixed(4)),
+            itemStyle: { color: r.k === best ? '#2f9e44' : r.k > max ? '#ced4da' : '#4dabf7' },
           })),
           barMaxWidth: 22,
           markLine: { silent: true, symbol: 'none', lineStyle: { color: '#e03131', type: 'dashed' }, label: { formatter: t('testing.advisor.individual'), position: 'insideEndTop' }, data: [{ yAxis: 1 }] },
@@ -47,7 +51,9 @@ export function PoolAdvisor({ unitCode, initialPrevalence = 1 }: { unitCode?: st
       ],
     };
   }, [a, t]);
-  const shown = a?.table.filter((r) => r.k >= 2 && (r.k <= Math.max(a.maxPoolSize, a.recommendedK ?? 0) + 1 || r.k === a.unconstrainedK)) ?? [];
+  const w = a?.withinPolicy;
+  const helps = !!a && a.poolingHelps && !!w && w.k > 1;
+  const shown = a && w ? a.table.filter((r) => r.k >= 2 && (r.k <= w.maxPoolSize || r.k === a.optimum.k)) : [];
   return (
     <Card withBorder data-testid="pool-advisor">
       <Title order={3} size="h5" mb={4}>
@@ -81,7 +87,7 @@ export function PoolAdvisor({ unitCode, initialPrevalence = 1 }: { unitCode?: st
                   {t('testing.advisor.recommended')}
                 </Text>
                 <Text fw={700} size="xl" data-testid="advisor-k">
-                  {a.recommendedK ?? t('testing.advisor.noPooling')}
+                  {helps ? w!.k : t('testing.advisor.noPooling')}
                 </Text>
               </div>
               <div>
@@ -89,26 +95,25 @@ export function PoolAdvisor({ unitCode, initialPrevalence = 1 }: { unitCode?: st
                   {t('testing.advisor.testsPerPerson')}
                 </Text>
                 <Text fw={700} size="xl" className="tabular" data-testid="advisor-e">
-                  {formatNumber(a.expectedTestsPerPerson, 4)}
+                  {formatNumber(w!.expected, 4)}
                 </Text>
               </div>
               <div>
                 <Text size="xs" c="dimmed">
                   {t('testing.advisor.saving')}
                 </Text>
-                <Text fw={700} size="xl" c={a.saving > 0 ? 'green.8' : undefined} className="tabular" data-testid="advisor-saving">
-                  {pct(a.saving, 0)}
+                <Text fw={700} size="xl" c={w!.saving > 0 ? 'green.8' : undefined} className="tabular" data-testid="advisor-saving">
+                  {pct(w!.saving, 1)}
                 </Text>
               </div>
             </SimpleGrid>
             <Text size="sm">
-              {a.recommendedK
-                ? t('testing.advisor.explain', { k: a.recommendedK, per1000: formatNumber(a.expectedTestsPerPerson * 1000), max: a.maxPoolSize })
-                : t('testing.advisor.noPoolingExplain')}
+              {helps ? t('testing.advisor.explain', { k: w!.k, per1000: formatNumber(w!.expected * 1000), max: w!.maxPoolSize }) : t('testing.advisor.noPoolingExplain')}
+              {a.areaRisk === 'high' ? ` ${t('testing.advisor.highRisk')}` : ''}
             </Text>
-            {a.unconstrainedK != null && a.recommendedK != null && a.unconstrainedK > a.recommendedK && (
-              <Badge variant="light" color="yellow" style={{ whiteSpace: 'normal', height: 'auto' }}>
-                {t('testing.advisor.capped', { k: a.unconstrainedK, max: a.maxPoolSize })}
+            {helps && a.optimum.k > w!.k && (
+              <Badge variant="light" color="yellow" style={{ whiteSpace: 'normal', height: 'auto' }} data-testid="advisor-capped">
+                {t('testing.advisor.capped', { k: a.optimum.k, e: formatNumber(a.optimum.expected, 4), max: w!.maxPoolSize })}
               </Badge>
             )}
             {option && (
@@ -122,7 +127,7 @@ export function PoolAdvisor({ unitCode, initialPrevalence = 1 }: { unitCode?: st
                   <Table.Tr>
                     <Table.Th>k</Table.Th>
                     {shown.map((r) => (
-                      <Table.Th key={r.k} ta="right" c={r.k === a.recommendedK ? 'green.8' : undefined}>
+                      <Table.Th key={r.k} ta="right" c={r.k === w!.k ? 'green.8' : r.k > w!.maxPoolSize ? 'dimmed' : undefined}>
                         {r.k}
                       </Table.Th>
                     ))}
@@ -132,8 +137,8 @@ export function PoolAdvisor({ unitCode, initialPrevalence = 1 }: { unitCode?: st
                   <Table.Tr>
                     <Table.Td>{t('testing.advisor.eShort')}</Table.Td>
                     {shown.map((r) => (
-                      <Table.Td key={r.k} ta="right" className="tabular" fw={r.k === a.recommendedK ? 700 : undefined}>
-                        {formatNumber(r.expectedTestsPerPerson, 3)}
+                      <Table.Td key={r.k} ta="right" className="tabular" fw={r.k === w!.k ? 700 : undefined} c={r.k > w!.maxPoolSize ? 'dimmed' : undefined}>
+                        {formatNumber(r.expected, 3)}
                       </Table.Td>
                     ))}
                   </Table.Tr>
@@ -142,7 +147,7 @@ export function PoolAdvisor({ unitCode, initialPrevalence = 1 }: { unitCode?: st
             </Table.ScrollContainer>
             <Group gap={6}>
               <Text size="xs" c="dimmed">
-                {t('testing.advisor.formula')}
+                {t('testing.advisor.formula')} · {t('testing.advisor.policy', { version: a.policy.version, source: a.policy.source })}
               </Text>
             </Group>
           </>

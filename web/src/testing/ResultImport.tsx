@@ -11,6 +11,9 @@ import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { api, ApiError } from '../lib/api.ts';
 import { formatNumber } from '../lib/format.ts';
 import { uploadFile, type Upload } from '../imports/upload.ts';
+import type { ImportJob } from '../lib/types.ts';
+import { useFollowUps } from './api.ts';
+import { FollowUpPools } from './FollowUpList.tsx';
 
 const MAX_BYTES = 100 * 1024 * 1024;
 const ACCEPT = {
@@ -20,20 +23,7 @@ const ACCEPT = {
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['.xlsx'],
 };
 
-export interface ResultImportJob {
-  id: number | string;
-  filename: string;
-  status: 'running' | 'done' | 'failed';
-  totalRows: number | null;
-  processedRows: number;
-  insertedRows: number;
-  unchangedRows: number;
-  conflictRows: number;
-  errorRows: number;
-  positivePools?: number;
-  followUps?: number;
-  message: string | null;
-}
+export type ResultImportJob = ImportJob;
 
 const statusColor = { running: 'blue', done: 'green', failed: 'red' } as const;
 
@@ -60,7 +50,7 @@ export function ResultImport({ labId }: { labId: string }) {
     setUploadError(null);
     setJobId(null);
     setUpload({ name: file.name, loaded: 0, total: file.size });
-    const u = uploadFile<{ jobId: string | number }>(`/api/testing/labs/${labId}/results/import`, 'file', file, (loaded, total) => setUpload({ name: file.name, loaded, total }));
+    const u = uploadFile<{ jobId: string | number }>(`/api/testing/results/import?labId=${encodeURIComponent(labId)}`, 'file', file, (loaded, total) => setUpload({ name: file.name, loaded, total }));
     current.current = u;
     u.promise
       .then((r) => setJobId(String(r.jobId)))
@@ -163,13 +153,12 @@ function JobResult({ job }: { job: ResultImportJob }) {
       )}
       {job.status !== 'running' && (
         <Stack gap="sm">
-          <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }} spacing="sm">
+          <SimpleGrid cols={{ base: 2, sm: 3, md: 5 }} spacing="sm">
             {count(t('import.totalRows'), job.totalRows ?? job.processedRows)}
             {count(t('testing.import.recorded'), job.insertedRows, 'green.8', 'import-recorded')}
+            {count(t('testing.import.replacedInvalid'), job.updatedRows, 'blue.8')}
             {count(t('import.unchangedRows'), job.unchangedRows)}
-            {count(t('testing.import.conflicts'), job.conflictRows, job.conflictRows ? 'orange.8' : undefined, 'import-conflicts')}
-            {count(t('import.errorRows'), job.errorRows, job.errorRows ? 'red.8' : undefined, 'import-errors')}
-            {count(t('testing.import.positivePools'), job.positivePools, job.positivePools ? 'red.8' : undefined, 'import-positive-pools')}
+            {count(t('testing.import.notUsed'), job.errorRows, job.errorRows ? 'red.8' : undefined, 'import-errors')}
           </SimpleGrid>
           {job.errorRows > 0 ? (
             <Group gap="sm">
@@ -183,13 +172,29 @@ function JobResult({ job }: { job: ResultImportJob }) {
           ) : (
             job.status === 'done' && <Text size="sm">{t('import.noErrors')}</Text>
           )}
-          {(job.followUps ?? 0) > 0 && (
-            <Alert color="red" variant="light">
-              {t('testing.import.followUps', { count: job.followUps })}
-            </Alert>
+          {job.message && (
+            <Text size="sm" data-testid="import-message">
+              {job.message}
+            </Text>
           )}
+          {job.status === 'done' && <JobFollowUps jobId={Number(job.id)} />}
         </Stack>
       )}
     </Card>
+  );
+}
+
+/** The deconvolution list of an import: members of the pools it found positive, to re-test or re-sample. */
+function JobFollowUps({ jobId }: { jobId: number }) {
+  const { t } = useTranslation();
+  const q = useFollowUps({ state: 'all', jobId });
+  if (!q.data?.length) return null;
+  return (
+    <Stack gap="xs" data-testid="import-followups">
+      <Alert color="red" variant="light">
+        {t('testing.import.followUps', { count: q.data.length })}
+      </Alert>
+      <FollowUpPools items={q.data} />
+    </Stack>
   );
 }

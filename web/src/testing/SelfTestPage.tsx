@@ -12,39 +12,43 @@ import { api } from '../lib/api.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { LanguageSwitch } from '../shell/LanguageSwitch.tsx';
 import { PhotoField } from './PhotoField.tsx';
+import { useSearchParams } from 'react-router-dom';
+import { useAuth } from '../auth/auth.tsx';
+import { DateField } from '../common/DateField.tsx';
 import { instantFromLocal, localDateTimeValue } from './photo.ts';
 import { noFieldFor, resultColor, testingFieldErrors } from './shared.ts';
-import type { RapidOutcome } from './api.ts';
+import { idempotencyKey, type PhotoBody, type RapidOutcome } from './api.ts';
 
-const FIELDS = ['cccd', 'fullName', 'phone', 'outcome', 'readAt', 'photo'];
-
-function newKey(): string {
-  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-}
+const FIELDS = ['provinceCode', 'cccd', 'birthDate', 'phone', 'outcome', 'readAt', 'kit', 'photo', 'idempotencyKey'];
 
 interface SelfReport {
   id: number;
   outcome: RapidOutcome;
   readAt: string;
-  confirmation: string | null;
-  confirmDueAt: string | null;
+  next: 'confirmation' | 'none' | 'retest';
+  replayed: boolean;
 }
 
 export default function SelfTestPage() {
   const { t } = useTranslation();
+  const { me } = useAuth();
+  const [params] = useSearchParams();
+  // The link or QR code the health station gives carries the province (?tinh=20); a signed-in user's is known.
+  const provinceCode = /^\d{2}$/.test(params.get('tinh') ?? '') ? params.get('tinh')! : (me?.provinceCode ?? null);
   const [cccd, setCccd] = useState('');
-  const [fullName, setFullName] = useState('');
+  const [birthDate, setBirthDate] = useState<string | null>(null);
   const [phone, setPhone] = useState('');
+  const [kit, setKit] = useState('');
   const [outcome, setOutcome] = useState<RapidOutcome | ''>('');
   const [readAt, setReadAt] = useState(localDateTimeValue(new Date()));
-  const [photo, setPhoto] = useState<string | null>(null);
+  const [photo, setPhoto] = useState<PhotoBody | null>(null);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [key, setKey] = useState(newKey);
+  const [key, setKey] = useState(idempotencyKey);
   const m = useMutation({
     mutationFn: () =>
-      api<SelfReport>('/public/self-tests', {
+      api<SelfReport>('/testing/self-reports', {
         method: 'POST',
-        body: { idempotencyKey: key, cccd: cccd.replace(/\s+/g, ''), fullName: fullName.trim(), phone: phone.replace(/[\s.]/g, ''), outcome, readAt: instantFromLocal(readAt), photo },
+        body: { provinceCode, idempotencyKey: key, cccd: cccd.replace(/\s+/g, ''), birthDate, phone: phone.replace(/[\s.]/g, '') || null, outcome, readAt: instantFromLocal(readAt), kit: kit.trim() || null, photo },
         noRedirect: true,
       }),
   });
@@ -53,8 +57,9 @@ export default function SelfTestPage() {
     e.preventDefault();
     const l: Record<string, string> = {};
     if (!/^\d{12}$/.test(cccd.replace(/\s+/g, ''))) l.cccd = t('testing.lookup.cccdInvalid');
-    if (fullName.trim().length < 2) l.fullName = t('fieldErrors.required');
-    if (!/^(\+84|0)\d{9}$/.test(phone.replace(/[\s.]/g, ''))) l.phone = t('testing.self.phoneInvalid');
+    const ph = phone.replace(/[\s.]/g, '');
+    if (ph && !/^(\+84|0)\d{9}$/.test(ph)) l.phone = t('testing.self.phoneInvalid');
+    if (!birthDate && !ph) l.birthDate = t('testing.self.birthOrPhone');
     if (!outcome) l.outcome = t('fieldErrors.required');
     const at = instantFromLocal(readAt);
     if (!at) l.readAt = t('fieldErrors.invalid_date');
@@ -69,7 +74,7 @@ export default function SelfTestPage() {
       setOutcome('');
       setPhoto(null);
       setReadAt(localDateTimeValue(new Date()));
-      setKey(newKey());
+      setKey(idempotencyKey());
     },
     [m],
   );
@@ -93,7 +98,11 @@ export default function SelfTestPage() {
             {t('testing.self.intro')}
           </Text>
         </div>
-        {done ? (
+        {!provinceCode ? (
+          <Alert color="yellow" data-testid="self-no-province">
+            {t('testing.self.noProvince')}
+          </Alert>
+        ) : done ? (
           <Card withBorder data-testid="self-done">
             <Center mb="sm">
               <IconCircleCheck size={56} color="var(--mantine-color-green-7)" />
@@ -104,9 +113,9 @@ export default function SelfTestPage() {
             <Text ta="center" size="sm" mb="sm">
               {t('testing.self.received', { at: formatDateTime(done.readAt).slice(0, 16), result: t(`testing.result.${done.outcome}`) })}
             </Text>
-            {done.outcome === 'positive' && (
-              <Alert color="red" variant="light" mb="sm">
-                {done.confirmDueAt ? t('testing.self.positiveDue', { at: formatDateTime(done.confirmDueAt).slice(0, 16) }) : t('testing.self.positive')}
+            {done.next !== 'none' && (
+              <Alert color={done.next === 'confirmation' ? 'red' : 'orange'} variant="light" mb="sm" data-testid="self-next">
+                {t(`testing.self.next.${done.next}`)}
               </Alert>
             )}
             <Button fullWidth variant="light" size="md" onClick={again}>
@@ -118,8 +127,11 @@ export default function SelfTestPage() {
             <form onSubmit={submit} noValidate data-testid="self-form">
               <Stack gap="sm">
                 <TextInput size="md" label={t('person.cccd')} inputMode="numeric" autoComplete="off" maxLength={15} value={cccd} onChange={(e) => setCccd(e.currentTarget.value)} error={errs.cccd} required name="cccd" />
-                <TextInput size="md" label={t('person.fullName')} autoComplete="name" value={fullName} onChange={(e) => setFullName(e.currentTarget.value)} error={errs.fullName} required name="fullName" maxLength={200} />
-                <TextInput size="md" label={t('person.phone')} inputMode="tel" autoComplete="tel" value={phone} onChange={(e) => setPhone(e.currentTarget.value)} error={errs.phone} required name="phone" maxLength={16} />
+                <Text size="xs" c="dimmed">
+                  {t('testing.self.identityHint')}
+                </Text>
+                <DateField size="md" label={t('person.birthDate')} value={birthDate} onChange={setBirthDate} error={errs.birthDate} name="birthDate" />
+                <TextInput size="md" label={t('person.phone')} inputMode="tel" autoComplete="tel" value={phone} onChange={(e) => setPhone(e.currentTarget.value)} error={errs.phone} name="phone" maxLength={16} />
                 <div>
                   <Text size="sm" fw={500} mb={4}>
                     {t('testing.self.result')} <span style={{ color: 'var(--mantine-color-red-6)' }}>*</span>
@@ -140,7 +152,8 @@ export default function SelfTestPage() {
                   )}
                 </div>
                 <TextInput size="md" type="datetime-local" label={t('testing.rapid.readAt')} value={readAt} onChange={(e) => setReadAt(e.currentTarget.value)} error={errs.readAt} required name="readAt" />
-                <PhotoField value={photo} onChange={setPhoto} error={errs.photo} />
+                <TextInput size="md" label={t('testing.rapid.kit')} placeholder={t('testing.rapid.kitPlaceholder')} value={kit} onChange={(e) => setKit(e.currentTarget.value)} error={errs.kit} maxLength={200} name="kit" />
+                <PhotoField value={photo} onChange={setPhoto} error={errs.photo ?? errs['photo.contentType'] ?? errs['photo.dataBase64']} />
                 {noFieldFor(m.error, FIELDS) && <ErrorAlert error={m.error} />}
                 <Button type="submit" size="lg" loading={m.isPending}>
                   {t('testing.self.send')}

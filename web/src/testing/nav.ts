@@ -8,7 +8,7 @@ export const TESTING_PERMISSIONS = {
   plan: 'testing.plan',
   collect: 'testing.collect',
   lab: 'testing.lab',
-  rapid: 'testing.rapid',
+  rapid: 'testing.collect',
   lookup: 'testing.lookup',
 } as const;
 

@@ -3,6 +3,12 @@
 
 const MAX_SIDE = 1280;
 
+/** The photo as the API takes it: JPEG, base64 without the data: prefix. */
+export async function photoToBody(file: File): Promise<{ contentType: 'image/jpeg'; dataBase64: string }> {
+  const url = await photoToDataUrl(file);
+  return { contentType: 'image/jpeg', dataBase64: url.slice(url.indexOf(',') + 1) };
+}
+
 export async function photoToDataUrl(file: File, maxSide = MAX_SIDE, quality = 0.8): Promise<string> {
   if (!file.type.startsWith('image/')) throw new Error('not an image');
   const bitmap = await createImageBitmap(file);
