@@ -363,6 +363,28 @@ for (const kind of DB_KINDS) {
       expect((await xa2.get('/api/handovers?box=in&status=pending')).json().items.map((x: { id: number }) => x.id)).toEqual([again.json().id]);
     });
 
+    it('follows a correction of the residence: cannot be accepted where they no longer live, is sent again where they live now', async () => {
+      const p = inB[4];
+      const r = await xa.post(`/api/cases/${caseId}/contacts`, contact({ identity: { fullName: p.full_name, phone: p.phone, birthDate: p.birth_date }, handover: { requestId: randomUUID() } }));
+      expect(r.statusCode, r.body).toBe(201);
+      const id = r.json().contacts[0].handover.id;
+      // The registry is corrected: they live in C.
+      const c = (await ctx.db.query<{ path: string }>(`SELECT path FROM admin_unit WHERE province_code = '20' AND code = $1`, [C.code])).rows[0];
+      await ctx.db.query(`UPDATE person SET commune_code = $2, village_code = NULL, unit_path = $3 WHERE province_code = '20' AND id = $1`, [p.id, C.code, c.path]);
+      const before = await counts(ctx);
+      const moved = await xa2.post(`/api/handovers/${id}/accept`, {});
+      expect(moved.statusCode).toBe(409);
+      expect(moved.json().error.fields).toEqual([{ field: 'contactId', code: 'moved_away' }]);
+      expect(await counts(ctx)).toEqual(before);
+      expect((await xa2.post(`/api/handovers/${id}/return`, { reason: 'not_resident' })).statusCode).toBe(200);
+      const again = await xa.post(`/api/handovers/${id}/resend`, { requestId: randomUUID(), message: 'Theo danh sách dân cư mới' });
+      expect(again.statusCode, again.body).toBe(201);
+      expect(again.json()).toMatchObject({ toUnitCode: C.code, status: 'pending' });
+      expect((await xa3.get('/api/handovers?box=in')).json().items[0]).toMatchObject({ id: again.json().id, personId: p.id, fullName: p.full_name });
+      expect((await xa3.post(`/api/handovers/${again.json().id}/accept`, {})).statusCode).toBe(200);
+      expect((await xa2.get(`/api/people/${p.id}`)).statusCode).toBe(404);
+    });
+
     it('lets the receiving commune trace onward and hand its own contact back across the border', async () => {
       const f2 = await xa2.post(`/api/contacts/${contactId}/contacts`, contact({ identity: { fullName: inA[2].full_name, cccd: inA[2].cccd, phone: inA[2].phone, birthDate: inA[2].birth_date }, handover: { requestId: randomUUID() } }));
       expect(f2.statusCode, f2.body).toBe(201);
@@ -370,7 +392,9 @@ for (const kind of DB_KINDS) {
       const inbox = (await xa.get('/api/handovers?box=in')).json();
       expect(inbox.items[0]).toMatchObject({ degree: 2, fromUnitName: B.name, personId: inA[2].id, fullName: inA[2].full_name });
       // The F2's hand-over was B's, not A's: A's case page lists only what A sent.
-      expect((await xa.get(`/api/cases/${caseId}`)).json().handovers.map((h: { id: number }) => h.id)).toEqual([handoverId]);
+      const listed = (await xa.get(`/api/cases/${caseId}`)).json().handovers.map((h: { id: number }) => h.id);
+      expect(listed).toContain(handoverId);
+      expect(listed).not.toContain(f2.json().contacts[0].handover.id);
     });
   });
 }

@@ -420,6 +420,9 @@ export async function answerHandover(q: Queryable, req: FastifyRequest, scope: S
   const note = answer.note?.trim() || null;
   const contact = await store.getContact(q, scope, h.contactId);
   if (answer.action === 'accept' && !contact) throw new AppError(409, 'invalid_state', [{ field: 'contactId', code: 'not_a_contact' }]);
+  // They may have moved out since (a registry correction): then this commune cannot follow them up.
+  const person = contact ? (await store.personsInScope(q, scope, [contact.personId])).get(contact.personId) : undefined;
+  if (answer.action === 'accept' && !person) throw new AppError(409, 'invalid_state', [{ field: 'contactId', code: 'moved_away' }]);
   await q.query(
     `UPDATE contact_handover SET status = $3, return_reason = $4, answer_note = $5, answered_by = $6, answered_at = now() WHERE province_code = $1 AND id = $2`,
     [scope.provinceCode, id, step.next, answer.action === 'return' ? answer.reason : null, note, actor.id],
@@ -429,9 +432,9 @@ export async function answerHandover(q: Queryable, req: FastifyRequest, scope: S
       WHERE province_code = $1 AND contact_id = $2 AND kind = 'receive_handover' AND status = 'open'`,
     [scope.provinceCode, h.contactId, actor.id, answer.action === 'accept' ? 'handover_accepted' : 'handover_returned'],
   );
-  if (answer.action === 'accept' && contact && (contact.status === 'traced' || contact.status === 'proposed')) {
+  if (answer.action === 'accept' && contact && person && (contact.status === 'traced' || contact.status === 'proposed')) {
     const due = await dueHours(q, scope.provinceCode);
-    const p = (await store.personsInScope(q, scope, [contact.personId])).get(contact.personId)!;
+    const p = person;
     await createTask(q, scope.provinceCode, {
       kind: 'call_contact',
       personId: p.id,
