@@ -29,6 +29,8 @@ export interface ResultContext {
   jobId: number | null;
   /** testing.pcr_interpretation version the outcomes were read with. */
   policyVersion: number | null;
+  /** An import collects the days and units it touched and recomputes the daily figures once at its end. */
+  deferAggregates?: { units: DayUnit[]; labs: DayLab[] };
 }
 
 export interface IncomingResult {
@@ -95,14 +97,16 @@ async function resolve(q: Queryable, scope: Scope, barcodes: string[]): Promise<
             s.person_id AS "personId", s.collected_at AS "collectedAt", s.collected_on AS "collectedOn", s.follow_up_id AS "followUpId", pm.pool_id AS "inPool",
             p.id AS "poolId", p.status AS "poolStatus", p.members AS "poolMembers", (p.unit_path LIKE $3 || '%') AS "poolVisible",
             rt.id AS "retestId", rt.status AS "retestStatus",
-            r.id AS "currentId", r.outcome AS "currentOutcome", r.ct AS "currentCt", coalesce(s.unit_path, p.unit_path) AS "unitPath"
+            coalesce(rs.id, rp.id) AS "currentId", coalesce(rs.outcome, rp.outcome) AS "currentOutcome", coalesce(rs.ct, rp.ct) AS "currentCt",
+            coalesce(s.unit_path, p.unit_path) AS "unitPath"
        FROM unnest($2::text[]) WITH ORDINALITY AS x(barcode, i)
        LEFT JOIN test_barcode b ON b.province_code = $1 AND b.barcode = x.barcode
        LEFT JOIN specimen s ON b.kind = 'specimen' AND s.province_code = $1 AND s.barcode = x.barcode
        LEFT JOIN pool_member pm ON pm.province_code = $1 AND pm.specimen_id = s.id
        LEFT JOIN pool p ON b.kind = 'pool' AND p.province_code = $1 AND p.barcode = x.barcode
        LEFT JOIN follow_up rt ON rt.province_code = $1 AND rt.specimen_id = s.id AND rt.action = 'retest'
-       LEFT JOIN test_result r ON r.province_code = $1 AND r.current AND (r.specimen_id = s.id OR r.pool_id = p.id)
+       LEFT JOIN test_result rs ON rs.province_code = $1 AND rs.current AND rs.specimen_id = s.id
+       LEFT JOIN test_result rp ON rp.province_code = $1 AND rp.current AND rp.pool_id = p.id
       ORDER BY x.i`,
     [scope.provinceCode, barcodes, scope.path],
   );
@@ -244,7 +248,7 @@ export async function applyResults(q: Queryable, ctx: ResultContext, items: Inco
     const effects = await applyEffects(
       q,
       ctx,
-      inserts.map((x, k) => ({ resultId: rows[k], specimenId: x.specimenId, poolId: x.poolId, outcome: x.outcome, ct: x.ct, testedAt: x.testedAt, barcode: items[x.index].barcode })),
+      inserts.map((x, k) => ({ resultId: rows[k], replacing: x.replaces != null, specimenId: x.specimenId, poolId: x.poolId, outcome: x.outcome, ct: x.ct, testedAt: x.testedAt, barcode: items[x.index].barcode })),
     );
     inserts.forEach((x, k) => (out[x.index].effects = effects[k]));
   }
@@ -278,6 +282,8 @@ async function insertResults(q: Queryable, ctx: ResultContext, rows: Omit<Insert
 
 interface NewResult {
   resultId: number;
+  /** The sample had a current result before (an invalid run, or a conflict decided): its effects are undone first. */
+  replacing: boolean;
   specimenId: number | null;
   poolId: number | null;
   outcome: Outcome;
@@ -293,22 +299,24 @@ async function applyEffects(q: Queryable, ctx: ResultContext, results: NewResult
   const json = (xs: unknown[]) => JSON.stringify(xs);
   const pools = results.map((r, k) => ({ ...r, k })).filter((r) => r.poolId != null);
   const own = results.map((r, k) => ({ ...r, k })).filter((r) => r.specimenId != null);
-  const touched = new Set<number>(own.map((r) => r.specimenId!));
 
   if (pools.length) {
     const poolIds = pools.map((p) => p.poolId!);
+    const replaced = pools.filter((p) => p.replacing).map((p) => p.poolId!);
     // A replaced pool result first undoes what the previous one did to the members.
+    if (replaced.length) {
     await q.query(
       `UPDATE specimen s SET outcome = NULL, outcome_source = NULL, resulted_at = NULL, status = 'pooled'
          FROM pool_member pm WHERE pm.province_code = $1 AND pm.pool_id = ANY($2::bigint[]) AND s.province_code = pm.province_code AND s.id = pm.specimen_id
           AND (s.outcome_source = 'pool' OR (s.status = 'follow_up' AND s.outcome IS NULL))`,
-      [pc, poolIds],
+      [pc, replaced],
     );
     await q.query(
       `UPDATE follow_up SET status = 'closed', note = 'pool_result_replaced', resolved_at = now(), updated_at = now()
         WHERE province_code = $1 AND pool_id = ANY($2::bigint[]) AND status IN ('pending', 'collected') AND source_result_id <> ALL($3::bigint[])`,
-      [pc, poolIds, pools.map((p) => p.resultId)],
+      [pc, replaced, pools.map((p) => p.resultId)],
     );
+    }
     await q.query(
       `UPDATE pool p SET status = CASE WHEN x.outcome = 'invalid' THEN 'sealed' ELSE 'resulted' END, outcome = CASE WHEN x.outcome = 'invalid' THEN NULL ELSE x.outcome END,
               resulted_at = CASE WHEN x.outcome = 'invalid' THEN NULL ELSE x.tested_at END, sealed_at = coalesce(p.sealed_at, now())
@@ -352,8 +360,6 @@ async function applyEffects(q: Queryable, ctx: ResultContext, results: NewResult
       }
       for (const p of positive) effects[p.k].followUps = created.rows.filter((f) => Number(f.poolId) === p.poolId).length;
     }
-    const members = await q.query<{ id: number }>(`SELECT specimen_id AS id FROM pool_member WHERE province_code = $1 AND pool_id = ANY($2::bigint[])`, [pc, poolIds]);
-    for (const m of members.rows) touched.add(Number(m.id));
   }
 
   if (own.length) {
@@ -424,12 +430,22 @@ async function applyEffects(q: Queryable, ctx: ResultContext, results: NewResult
     }
   }
 
-  const days = touched.size
-    ? await q.query<{ day: string; communeCode: string }>(`SELECT DISTINCT collected_on AS day, commune_code AS "communeCode" FROM specimen WHERE province_code = $1 AND id = ANY($2::bigint[])`, [pc, [...touched]])
-    : { rows: [] as DayUnit[] };
-  await refreshDaily(q, pc, days.rows);
+  // The days and units whose figures changed: the specimens tested alone and the members of the pools.
+  const days = await q.query<DayUnit>(
+    `SELECT DISTINCT s.collected_on AS day, s.commune_code AS "communeCode" FROM specimen s WHERE s.province_code = $1 AND s.id = ANY($2::bigint[])
+     UNION
+     SELECT DISTINCT s.collected_on, s.commune_code FROM pool_member pm JOIN specimen s ON s.province_code = pm.province_code AND s.id = pm.specimen_id
+      WHERE pm.province_code = $1 AND pm.pool_id = ANY($3::bigint[])`,
+    [pc, own.map((r) => r.specimenId), pools.map((p) => p.poolId)],
+  );
   const labs: DayLab[] = results.map((r) => ({ day: dayInVietnam(r.testedAt), labId: ctx.labId }));
-  await refreshLabDaily(q, pc, labs);
+  if (ctx.deferAggregates) {
+    ctx.deferAggregates.units.push(...days.rows);
+    ctx.deferAggregates.labs.push(...labs);
+  } else {
+    await refreshDaily(q, pc, days.rows);
+    await refreshLabDaily(q, pc, labs);
+  }
   return effects;
 }
 
@@ -509,7 +525,7 @@ export async function resolveConflict(q: Queryable, req: FastifyRequest, scope: 
       // The recorded outcome is withdrawn: the specimen waits for a new run.
       await q.query(`UPDATE specimen SET outcome = NULL, outcome_source = NULL, resulted_at = NULL, status = 'collected' WHERE province_code = $1 AND id = $2`, [scope.provinceCode, c.specimenId]);
     }
-    [effects] = await applyEffects(q, ctx, [{ resultId, specimenId: c.specimenId == null ? null : Number(c.specimenId), poolId: c.poolId == null ? null : Number(c.poolId), outcome: c.outcome, ct: c.ct, testedAt, barcode: c.barcode }]);
+    [effects] = await applyEffects(q, ctx, [{ resultId, replacing: true, specimenId: c.specimenId == null ? null : Number(c.specimenId), poolId: c.poolId == null ? null : Number(c.poolId), outcome: c.outcome, ct: c.ct, testedAt, barcode: c.barcode }]);
   }
   await q.query(`UPDATE result_conflict SET status = $3, note = $4, resolved_by = $5, resolved_at = now() WHERE province_code = $1 AND id = $2`, [
     scope.provinceCode,

@@ -14,6 +14,7 @@ import type { Scope } from '../units/store.ts';
 import { mapResultHeaders, RESULT_COLUMN_LABELS, RESULT_ISSUE_MESSAGES, samplesFromRows, type PcrInterpretation, type RawResultRow, type ResultColumn, type ResultHeaderMap } from '../../../domain/testing/results.ts';
 import { policy, todayInVietnam, type Actor } from './common.ts';
 import { applyResults, type AppliedResult } from './labResults.ts';
+import { refreshDaily, refreshLabDaily, type DayLab, type DayUnit } from './aggregates.ts';
 
 export interface CheckedResultsFile {
   path: string;
@@ -110,13 +111,14 @@ export interface ResultsImportSummary {
 export async function runResultsImport(db: Db, importer: ResultsImporter, jobId: number, file: CheckedResultsFile, opts: { chunkSize?: number } = {}): Promise<ResultsImportSummary> {
   const { scope } = importer;
   const pc = scope.provinceCode;
-  const chunkSize = opts.chunkSize ?? 2000;
+  const chunkSize = opts.chunkSize ?? 4000;
   const counts: JobCounts = { totalRows: 0, processedRows: 0, insertedRows: 0, updatedRows: 0, unchangedRows: 0, errorRows: 0 };
   const errors: ErrorLine[] = [];
   let conflicts = 0;
   let followUps = 0;
   let cases = 0;
   let samples = 0;
+  const deferred = { units: [] as DayUnit[], labs: [] as DayLab[] };
   try {
     const interp = await policy<PcrInterpretation>(db, pc, 'testing.pcr_interpretation', todayInVietnam());
     const rows: RawResultRow[] = [];
@@ -142,7 +144,7 @@ export async function runResultsImport(db: Db, importer: ResultsImporter, jobId:
       await db.tx(async (q) => {
         const applied: AppliedResult[] = await applyResults(
           q,
-          { scope, actor: importer.actor, req: importer.req, labId: importer.labId, source: 'import', jobId, policyVersion: interp.version },
+          { scope, actor: importer.actor, req: importer.req, labId: importer.labId, source: 'import', jobId, policyVersion: interp.version, deferAggregates: deferred },
           chunk.map((s) => ({ barcode: s.barcode, outcome: s.outcome, ct: s.ct, testedAt: s.testedAt, rowNumbers: s.rowNumbers })),
         );
         for (const a of applied) {
@@ -171,12 +173,20 @@ export async function runResultsImport(db: Db, importer: ResultsImporter, jobId:
       (cases ? `; ${n(cases)} ca bệnh mới` : '');
     const errorsCsv = errors.length ? resultErrorsCsv(file.headers, errors) : null;
     await db.tx(async (q) => {
+      // The daily figures of every day and unit the results touched, once for the whole file.
+      await refreshDaily(q, pc, deferred.units);
+      await refreshLabDaily(q, pc, deferred.labs);
       await finishJob(q, pc, jobId, { status: 'done', counts, errorsCsv, message });
       await audit(q, importer.req, { action: 'import', entity: 'test_result', entityId: jobId, details: { file: file.filename, labId: importer.labId, samples, conflicts, followUps, cases, ...counts } }, { provinceCode: pc, id: importer.actor.id, username: importer.actor.username });
     });
     return { jobId, status: 'done', counts, samples, conflicts, followUps, cases, message, errorsCsv };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
+    // The chunks written before the failure count in the daily figures.
+    await db.tx(async (q) => {
+      await refreshDaily(q, pc, deferred.units);
+      await refreshLabDaily(q, pc, deferred.labs);
+    }).catch(() => {});
     const message = `Nhập kết quả thất bại sau ${counts.processedRows.toLocaleString('vi-VN')} dòng: ${detail}`;
     await finishJob(db, pc, jobId, { status: 'failed', counts, errorsCsv: errors.length ? resultErrorsCsv(file.headers, errors) : null, message }).catch(() => {});
     return { jobId, status: 'failed', counts, samples, conflicts, followUps, cases, message, errorsCsv: null };
