@@ -75,6 +75,10 @@ interface StoredPopulation {
   description?: string | null;
 }
 
+const isProvinceRoot = (path: string) => path.split('/').filter(Boolean).length === 1;
+/** The plan's own unit as a filter; none for a plan of the whole province. */
+const planClause = (planPath: string) => (isProvinceRoot(planPath) ? `$2::text IS NOT NULL` : `p.unit_path LIKE $2 || '%'`);
+
 interface Filter {
   sql: string;
   params: unknown[];
@@ -86,7 +90,9 @@ function populationFilter(kind: StratumKind, pop: StoredPopulation, planDate: st
   switch (kind) {
     case 'residents': {
       const params: unknown[] = [pop.unitPath, planDate];
-      let sql = `p.unit_path LIKE $3 || '%' AND $4::date IS NOT NULL`;
+      // The whole province needs no unit filter: ranked by name on the (name_search, id) index alone.
+      const whole = isProvinceRoot(pop.unitPath!);
+      let sql = whole ? `$3::text IS NOT NULL AND $4::date IS NOT NULL` : `p.unit_path LIKE $3 || '%' AND $4::date IS NOT NULL`;
       if (pop.ageMin != null) {
         params.push(pop.ageMin);
         sql += ` AND p.birth_date <= ($4::date - make_interval(years => $${params.length + 2}::int))`;
@@ -95,7 +101,7 @@ function populationFilter(kind: StratumKind, pop: StoredPopulation, planDate: st
         params.push(pop.ageMax + 1);
         sql += ` AND p.birth_date > ($4::date - make_interval(years => $${params.length + 2}::int))`;
       }
-      return { sql, params, order: 'p.unit_path, p.name_search, p.id' };
+      return { sql, params, order: whole ? 'p.name_search, p.id' : 'p.unit_path, p.name_search, p.id' };
     }
     case 'zone_residents':
       return { sql: `(p.commune_code = ANY($3::text[]) OR p.village_code = ANY($3::text[]))`, params: [pop.unitCodes ?? []], order: 'p.unit_path, p.name_search, p.id' };
@@ -110,7 +116,7 @@ async function populationSize(q: Queryable, scope: Scope, planPath: string, kind
   const f = populationFilter(kind, pop, planDate);
   if (!f) return pop.estimatedSize ?? null;
   const r = await q.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM person p WHERE p.province_code = $1 AND p.unit_path LIKE $2 || '%' AND ${f.sql}`,
+    `SELECT count(*)::int AS n FROM person p WHERE p.province_code = $1 AND ${planClause(planPath)} AND ${f.sql}`,
     [scope.provinceCode, planPath, ...f.params],
   );
   return r.rows[0].n;
@@ -403,11 +409,14 @@ export async function listPlans(q: Queryable, scope: Scope, f: { unitPath?: stri
 
 /** Positions of a stratum's ordered population → person rows. */
 async function resolvePositions(q: Queryable, scope: Scope, planPath: string, f: Filter, positions: number[]) {
+  // Ranks are computed over ids only; the drawn positions are joined (a hash join, whatever their number).
   const r = await q.query<{ id: number; unitPath: string; communeCode: string; rn: number }>(
-    `SELECT id, unit_path AS "unitPath", commune_code AS "communeCode", rn FROM (
-       SELECT p.id, p.unit_path, p.commune_code, (row_number() OVER (ORDER BY ${f.order}) - 1)::int AS rn
-         FROM person p WHERE p.province_code = $1 AND p.unit_path LIKE $2 || '%' AND ${f.sql}) x
-      WHERE rn = ANY($${f.params.length + 3}::int[])`,
+    `WITH ranked AS (
+       SELECT p.id, (row_number() OVER (ORDER BY ${f.order}) - 1)::int AS rn
+         FROM person p WHERE p.province_code = $1 AND ${planClause(planPath)} AND ${f.sql})
+     SELECT x.id, pe.unit_path AS "unitPath", pe.commune_code AS "communeCode", x.rn
+       FROM ranked x JOIN unnest($${f.params.length + 3}::int[]) AS k(rn) ON k.rn = x.rn
+       JOIN person pe ON pe.province_code = $1 AND pe.id = x.id`,
     [scope.provinceCode, planPath, ...f.params, positions],
   );
   const byRank = new Map(r.rows.map((x) => [x.rn, { ...x, id: Number(x.id) }]));
