@@ -39,9 +39,10 @@ function clip(doc: PDFKit.PDFDocument, s: string, width: number): string {
   return t;
 }
 
-export async function renderLabels(labels: Label[]): Promise<Buffer> {
+/** `compress: false` leaves the page content readable (tests read the bars back). */
+export async function renderLabels(labels: Label[], opts: { compress?: boolean } = {}): Promise<Buffer> {
   const [regular, bold] = await loadFonts();
-  const doc = new PDFDocument({ size: 'A4', margin: 0, info: { Title: 'Nhãn mã vạch mẫu xét nghiệm', Creator: 'Chống dịch' } });
+  const doc = new PDFDocument({ size: 'A4', margin: 0, compress: opts.compress ?? true, info: { Title: 'Nhãn mã vạch mẫu xét nghiệm', Creator: 'Chống dịch' } });
   doc.registerFont('regular', regular);
   doc.registerFont('bold', bold);
   const chunks: Buffer[] = [];
