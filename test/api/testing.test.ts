@@ -501,5 +501,90 @@ for (const kind of DB_KINDS) {
       expect(pool.json()).toMatchObject({ maxSize: 5, areaRisk: 'high', riskReason: 'listed' });
       expect((await xn.get(`/api/testing/pool-advisor?prevalence=0.01&unit=${otherCommune}`)).json().withinPolicy).toMatchObject({ k: 5, maxPoolSize: 5 });
     });
+
+    it('pools made in the lab: a positive pool puts each member\'s own tube back on the worklist for a re-test', async () => {
+      const yte = await ctx.as('yte');
+      const xn = await ctx.as('xetnghiem');
+      const ev = (await yte.post('/api/testing/events', { eventDate: today, siteName: 'Chợ đầu mối', unitCode: commune, labId, defaultKind: 'pool_member' })).json();
+      const people = (await ctx.db.query<{ id: number }>(`SELECT id FROM person WHERE province_code = '20' AND commune_code = $1 ORDER BY id DESC LIMIT 3`, [commune])).rows.map((r) => Number(r.id));
+      const tubes: string[] = [];
+      for (const personId of people) tubes.push((await yte.post('/api/testing/specimens', { eventId: ev.id, personId })).json().specimen.barcode);
+      const pool = (await xn.post('/api/testing/pools', { labId, method: 'lab', unitCode: commune })).json();
+      for (const b of tubes) expect((await xn.post(`/api/testing/pools/${pool.id}/members`, { barcode: b })).statusCode).toBe(200);
+      // A result straight on the pool (not sealed yet) seals it.
+      const r = await xn.post('/api/testing/results', { labId, barcode: pool.barcode, ct: 30.5 });
+      expect(r.statusCode, r.body).toBe(201);
+      expect(r.json()).toMatchObject({ status: 'inserted', outcome: 'positive', effects: { followUps: 3 } });
+      const w = (await xn.get(`/api/testing/labs/${labId}/worklist`)).json();
+      expect(w.items.filter((i: { type: string }) => i.type === 'retest').map((i: { barcode: string }) => i.barcode).sort()).toEqual([...tubes].sort());
+      // No re-sampling task: the lab re-tests the kept tubes.
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM task WHERE kind = 'resample_pool_member' AND detail->>'poolId' = $1`, [String(pool.id)])).toBe(0);
+      // An invalid re-test leaves it on the worklist; the next run replaces it.
+      expect((await xn.post('/api/testing/results', { labId, barcode: tubes[0], outcome: 'invalid' })).json().effects.followUpState).toBe('pending');
+      expect((await xn.post('/api/testing/results', { labId, barcode: tubes[0], outcome: 'negative' })).json()).toMatchObject({ status: 'replaced', effects: { followUpState: 'negative' } });
+      for (const b of tubes.slice(1)) expect((await xn.post('/api/testing/results', { labId, barcode: b, outcome: 'negative' })).statusCode).toBe(201);
+      expect((await xn.get(`/api/testing/follow-ups?poolId=${pool.id}&state=all`)).json().items.map((f: { status: string }) => f.status)).toEqual(['negative', 'negative', 'negative']);
+      expect((await xn.get(`/api/testing/labs/${labId}/worklist`)).json().items.filter((i: { type: string }) => i.type === 'retest')).toHaveLength(0);
+    });
+
+    it('a conflict decided for the new result applies it: a negative pool found positive opens the follow-ups', async () => {
+      const yte = await ctx.as('yte');
+      const xn = await ctx.as('xetnghiem');
+      const ev = (await yte.post('/api/testing/events', { eventDate: today, siteName: 'Khu công nghiệp', unitCode: commune, labId })).json();
+      const people = (await ctx.db.query<{ id: number }>(`SELECT id FROM person WHERE province_code = '20' AND commune_code = $1 ORDER BY id DESC OFFSET 3 LIMIT 2`, [commune])).rows.map((r) => Number(r.id));
+      const pool = (await yte.post('/api/testing/pools', { labId, method: 'collection', eventId: ev.id })).json();
+      for (const personId of people) {
+        const b = (await yte.post('/api/testing/specimens', { eventId: ev.id, personId })).json().specimen.barcode;
+        await yte.post(`/api/testing/pools/${pool.id}/members`, { barcode: b });
+      }
+      await yte.post(`/api/testing/pools/${pool.id}/seal`);
+      expect((await xn.post('/api/testing/results', { labId, barcode: pool.barcode, outcome: 'negative' })).statusCode).toBe(201);
+      const held = await xn.post('/api/testing/results', { labId, barcode: pool.barcode, outcome: 'positive', ct: 33 });
+      const conflictId = Number(held.json().error.fields[0].message);
+      const done = await xn.post(`/api/testing/conflicts/${conflictId}/resolve`, { decision: 'replace', note: 'Máy thứ hai xác nhận dương tính' });
+      expect(done.statusCode, done.body).toBe(200);
+      expect(done.json()).toMatchObject({ status: 'replaced', effects: { followUps: 2 } });
+      const p = (await xn.get(`/api/testing/pools/${pool.id}`)).json();
+      expect(p).toMatchObject({ outcome: 'positive', followUps: { pending: 2 } });
+      expect(p.members.every((m: { outcome: string | null; status: string }) => m.outcome === null && m.status === 'follow_up')).toBe(true);
+      expect(p.results.filter((r: { current: boolean }) => r.current)).toHaveLength(1);
+      // A follow-up that cannot be completed is closed with the reason, and its task with it.
+      const f = (await yte.get(`/api/testing/follow-ups?poolId=${pool.id}`)).json().items[0];
+      expect((await yte.post(`/api/testing/follow-ups/${f.id}/close`, { note: 'Đã chuyển đi tỉnh khác' })).json().status).toBe('closed');
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM task WHERE kind = 'resample_pool_member' AND status = 'open' AND detail->>'followUpId' = $1`, [String(f.id)])).toBe(0);
+      expect((await yte.post(`/api/testing/follow-ups/${f.id}/close`, { note: 'lần nữa' })).statusCode).toBe(409);
+    });
+
+    it('imports an Excel export; a file without the needed columns is refused before any job', async () => {
+      const xn = await ctx.as('xetnghiem');
+      const yte = await ctx.as('yte');
+      const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+      const ev = (await yte.post('/api/testing/events', { eventDate: todayInVietnam(twoHoursAgo), siteName: 'Chốt', unitCode: commune, labId, defaultKind: 'single' })).json();
+      const b = (await yte.post('/api/testing/specimens', { eventId: ev.id, person: { fullName: 'Lê Văn Lái', cccd: '038091004321' }, vehiclePlate: '36C-555.66', collectedAt: twoHoursAgo.toISOString() })).json().specimen.barcode;
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('Kết quả');
+      ws.addRow(['KẾT QUẢ XÉT NGHIỆM RT-PCR']);
+      ws.addRow(['Mã mẫu', 'Kết quả', 'Ct', 'Thời gian xét nghiệm']);
+      ws.addRow([b, 'Âm tính', null, new Date(Date.now() - 3_600_000)]);
+      const buf = Buffer.from(await wb.xlsx.writeBuffer());
+      const m = multipart('ket-qua.xlsx', buf, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      const res = await xn.request({ method: 'POST', url: `/api/testing/results/import?labId=${labId}`, payload: m.payload, headers: m.headers });
+      expect(res.statusCode, res.body).toBe(202);
+      let job;
+      for (let i = 0; i < 200 && (job = (await xn.get(`/api/testing/imports/${res.json().jobId}`)).json()).status === 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(job, JSON.stringify(job)).toMatchObject({ status: 'done', insertedRows: 1, errorRows: 0 });
+      expect((await (await ctx.as('chot')).get('/api/testing/valid-results?plate=36C55566')).json().status).toBe('valid_negative');
+      const jobs = await count(ctx, `SELECT count(*)::int AS n FROM import_job`);
+      const bad = multipart('sai.csv', 'Họ tên,Kết quả\nA,Âm tính\n');
+      const refused = await xn.request({ method: 'POST', url: `/api/testing/results/import?labId=${labId}`, payload: bad.payload, headers: bad.headers });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.fields[0]).toMatchObject({ field: 'barcode', code: 'missing_column' });
+      const empty = multipart('rong.csv', '');
+      expect((await xn.request({ method: 'POST', url: `/api/testing/results/import?labId=${labId}`, payload: empty.payload, headers: empty.headers })).statusCode).toBe(400);
+      expect((await xn.request({ method: 'POST', url: `/api/testing/results/import?labId=999999`, payload: bad.payload, headers: bad.headers })).statusCode).toBe(400);
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM import_job`)).toBe(jobs);
+      // A health worker may not enter results.
+      expect((await yte.post('/api/testing/results', { labId, barcode: b, outcome: 'positive' })).statusCode).toBe(403);
+    });
   });
 }
