@@ -38,6 +38,8 @@ export default function CollectPage() {
       if (v) next.set(k, v);
       else next.delete(k);
       next.delete('new');
+      next.delete('plan');
+      next.delete('site');
     });
 
   if (eventId != null) return <EventWorkspace id={eventId} onBack={() => set('event', null)} />;
@@ -66,7 +68,7 @@ export default function CollectPage() {
             <Title order={2} size="h5" mb="xs">
               {t('testing.collect.newEvent')}
             </Title>
-            {creating && <EventForm date={date} planId={params.get('plan')} onDone={(id) => (setCreating(false), id != null && set('event', String(id)))} />}
+            {creating && <EventForm date={date} planId={params.get('plan')} siteId={params.get('site')} onDone={(id) => (setCreating(false), id != null && set('event', String(id)))} />}
           </Card>
         </Collapse>
       )}
@@ -119,7 +121,7 @@ function EventCard({ e, onOpen }: { e: CollectionEvent; onOpen(): void }) {
 
 const FIELDS = ['eventDate', 'siteName', 'team', 'unitCode', 'planId', 'siteId', 'labId', 'defaultKind'];
 
-function EventForm({ date, planId: initialPlan, onDone }: { date: string; planId: string | null; onDone(id: number | null): void }) {
+function EventForm({ date, planId: initialPlan, siteId: initialSite, onDone }: { date: string; planId: string | null; siteId: string | null; onDone(id: number | null): void }) {
   const { t } = useTranslation();
   const me = useMe();
   const qc = useQueryClient();
@@ -131,11 +133,18 @@ function EventForm({ date, planId: initialPlan, onDone }: { date: string; planId
     team: '',
     unitCode: me.unitCode as string | null,
     planId: initialPlan,
-    siteId: null as string | null,
+    siteId: initialSite,
     labId: null as string | null,
     defaultKind: 'pool_member' as SpecimenKind,
   });
   const plan = usePlan(f.planId ? Number(f.planId) : null);
+  // A site chosen from the plan page: its name and unit fill the form once the plan is loaded.
+  const initial = plan.data?.sites.find((s) => String(s.id) === initialSite);
+  const [filled, setFilled] = useState(false);
+  if (initial && !filled) {
+    setFilled(true);
+    setF((x) => ({ ...x, siteName: x.siteName || initial.name, unitCode: initial.unitCode }));
+  }
   const [local, setLocal] = useState<Record<string, string>>({});
   const m = useMutation({
     mutationFn: () =>

@@ -126,8 +126,8 @@ function DashboardBody({ d, strata }: { d: Dashboard; strata: StratumPositivity[
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v) },
       xAxis: { type: 'category', data: d.byDay.map((x) => formatDate(x.day).slice(0, 5)) },
       yAxis: [
-        { type: 'value', axisLabel: { formatter: (v: number) => formatNumber(v) } },
-        { type: 'value', axisLabel: { formatter: (v: number) => `${formatNumber(v * 100)} %` }, splitLine: { show: false } },
+        { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => formatNumber(v) } },
+        { type: 'value', min: 0, axisLabel: { formatter: (v: number) => `${formatNumber(v * 100)} %` }, splitLine: { show: false } },
       ],
       series: [
         { type: 'bar', name: t('testing.dashboard.singleSamples'), stack: 's', data: d.byDay.map((x) => x.single), itemStyle: { color: '#339af0' } },
@@ -157,7 +157,7 @@ function DashboardBody({ d, strata }: { d: Dashboard; strata: StratumPositivity[
       grid: { left: 8, right: 8, top: 16, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v) },
       xAxis: { type: 'category', data: [t('testing.dashboard.bucket12'), t('testing.dashboard.bucket24'), t('testing.dashboard.bucket48'), t('testing.dashboard.bucketOver')] },
-      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatNumber(v) } },
+      yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => formatNumber(v) } },
       series: [{ type: 'bar', name: t('testing.dashboard.samples'), data: [ta.within12h, ta.within24h, { value: ta.within48h, itemStyle: { color: '#fab005' } }, { value: ta.over48h, itemStyle: { color: '#f03e3e' } }], itemStyle: { color: '#20c997' }, barMaxWidth: 48 }],
     }),
     [ta, t],
@@ -170,7 +170,7 @@ function DashboardBody({ d, strata }: { d: Dashboard; strata: StratumPositivity[
         <Stat label={t('testing.dashboard.pools')} value={formatNumber(tot.pools)} sub={t('testing.dashboard.positivePools', { n: formatNumber(tot.positivePools) })} testId="dash-pools" />
         <Stat label={t('testing.dashboard.tests')} value={formatNumber(tot.resulted)} testId="dash-tests" />
         <Stat label={t('testing.dashboard.positives')} value={formatNumber(tot.positive)} color={tot.positive ? 'red.8' : undefined} sub={t('testing.dashboard.positivityOf', { pct: pct(tot.positivity, 2) })} testId="dash-positives" />
-        <Stat label={t('testing.dashboard.turnaroundMean')} value={ta.meanHours == null ? '—' : t('testing.dashboard.hours', { n: formatNumber(ta.meanHours, 1) })} sub={within24 == null ? undefined : t('testing.dashboard.within24', { pct: pct(within24, 0) })} />
+        <Stat label={t('testing.dashboard.turnaroundMean')} value={ta.meanHours == null ? '—' : ta.meanHours < 1 ? t('testing.dashboard.minutes', { n: formatNumber(ta.meanHours * 60) }) : t('testing.dashboard.hours', { n: formatNumber(ta.meanHours, 1) })} sub={within24 == null ? undefined : t('testing.dashboard.within24', { pct: pct(within24, 0) })} />
         <Stat label={t('testing.dashboard.overdue')} value={formatNumber(d.overdue.count)} color={d.overdue.count ? 'orange.8' : undefined} sub={t('testing.dashboard.overdueHint', { hours: d.overdue.dueHours })} testId="dash-overdue" />
       </SimpleGrid>
 

@@ -250,9 +250,9 @@ function RegisterTab({ detail }: { detail: EventDetail }) {
                       </Text>
                     </div>
                     {p.barcode ? (
-                      <Badge variant="light" color="green" className="tabular">
-                        {p.barcode}
-                      </Badge>
+                      <Text size="xs" fw={700} c="green.8" className="tabular" style={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
+                        ✓ {p.barcode}
+                      </Text>
                     ) : (
                       <Badge variant="outline" color="gray">
                         {t('testing.collect.notYet')}
@@ -432,7 +432,7 @@ function PoolTab({ detail }: { detail: EventDetail }) {
                   </Badge>
                 )}
               </div>
-              <Text fw={700} size="xl" className="tabular" c={full ? 'orange.8' : undefined} data-testid="pool-count">
+              <Text fw={700} size="xl" className="tabular" c={full ? 'orange.8' : undefined} data-testid="pool-count" style={{ whiteSpace: 'nowrap' }}>
                 {p.members.length} / {p.maxSize}
               </Text>
             </Group>
@@ -463,14 +463,14 @@ function PoolTab({ detail }: { detail: EventDetail }) {
                 ))}
               </Stack>
             )}
-            <Group grow>
-              <Button variant="default" size="md" onClick={() => (setPoolId(null), setLast(null))}>
-                {t('testing.pool.another')}
-              </Button>
+            <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
               <Button color="grape" size="md" onClick={() => seal.mutate()} loading={seal.isPending} disabled={!p.members.length || p.status !== 'open'}>
                 {t('testing.pool.seal')}
               </Button>
-            </Group>
+              <Button variant="default" size="md" onClick={() => (setPoolId(null), setLast(null))}>
+                {t('testing.pool.another')}
+              </Button>
+            </SimpleGrid>
             <Button component="a" href={`/api/testing/pools/${p.id}/label.pdf`} target="_blank" rel="noopener" variant="subtle" size="xs" leftSection={<IconPrinter size={14} />} w="fit-content">
               {t('testing.pool.label')}
             </Button>

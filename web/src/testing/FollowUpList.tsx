@@ -148,7 +148,7 @@ function MemberRow({ m }: { m: FollowUp }) {
       <Table.Td>{t(`testing.followup.actions.${m.action}`)}</Table.Td>
       <Table.Td>
         <Badge color={stateColor[m.status]} variant="light">
-          {t(`testing.followup.states.${m.status}`)}
+          {m.status === 'pending' ? t(`testing.followup.pendingBy.${m.action}`) : t(`testing.followup.states.${m.status}`)}
         </Badge>
         {m.note && <Text size="xs">{m.note}</Text>}
       </Table.Td>

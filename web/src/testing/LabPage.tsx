@@ -2,8 +2,9 @@
 // result (enter them one by one: scan, tap the result, Ct), bulk import of the PCR machine's
 // export, conflicts held for review, and the follow-up of positive pools until every member has
 // their own result.
-import { Badge, Group, Select, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconFileImport, IconListCheck, IconUsersGroup } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Badge, Button, Card, Group, Select, Stack, Tabs, Text, Title } from '@mantine/core';
+import { IconAlertTriangle, IconFileImport, IconListCheck, IconPlus, IconUsersGroup } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { useUrlParams } from '../lib/urlParams.ts';
 import { LabWorklist } from './LabWorklist.tsx';
@@ -11,6 +12,7 @@ import { ResultImport } from './ResultImport.tsx';
 import { ConflictList } from './ConflictList.tsx';
 import { FollowUpList } from './FollowUpList.tsx';
 import { useConflicts, useFollowUps, useLabs, useWorklist } from './api.ts';
+import { LabForm } from './LabForm.tsx';
 
 type Tab = 'worklist' | 'import' | 'conflicts' | 'followup';
 
@@ -30,6 +32,7 @@ export default function LabPage() {
       if (v) next.set(k, v);
       else next.delete(k);
     });
+  const [adding, setAdding] = useState(false);
   const c = { waiting: worklist.data?.items.length, overdue: worklist.data?.counts.overdue ?? 0, conflicts: conflicts.data?.length ?? 0, followUps: followUps.data?.length ?? 0 };
   return (
     <Stack gap="md" maw={1200}>
@@ -54,6 +57,19 @@ export default function LabPage() {
           data-testid="lab-select"
         />
       </Group>
+      {!adding ? (
+        <Button variant="subtle" size="xs" leftSection={<IconPlus size={14} />} onClick={() => setAdding(true)} w="fit-content">
+          {t('testing.lab.add')}
+        </Button>
+      ) : (
+        <Card withBorder maw={720}>
+          <Title order={2} size="h5" mb="xs">
+            {t('testing.lab.add')}
+          </Title>
+          <LabForm onDone={(lab) => (setAdding(false), lab && set('lab', String(lab.id)))} />
+        </Card>
+      )}
+      {labs.data && !active.length && !adding && <Text c="dimmed">{t('testing.lab.noLabHint')}</Text>}
       <Tabs value={tab} onChange={(v) => set('tab', v === 'worklist' ? null : v)} keepMounted={false}>
         <Tabs.List style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden' }}>
           <Tabs.Tab value="worklist" leftSection={<IconListCheck size={16} />} rightSection={c.waiting != null ? <Badge size="sm" variant="light" color={c.overdue ? 'red' : undefined}>{c.waiting}</Badge> : null}>

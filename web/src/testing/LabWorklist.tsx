@@ -184,6 +184,7 @@ function ResultEntry({ item, labId, onDone }: { item: WorkItem; labId: string; o
         value={outcome ?? ''}
         onChange={(v) => setOutcome(v as TestResult)}
         data={OUTCOMES.map((o) => ({ value: o, label: t(`testing.result.${o}`) }))}
+        autoContrast
         color={outcome ? outcomeColor[outcome] : undefined}
         aria-label={t('testing.lab.result')}
       />

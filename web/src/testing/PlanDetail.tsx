@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Accordion, Alert, Anchor, Badge, Button, Card, CloseButton, Group, NumberInput, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconDice5, IconFileSpreadsheet, IconPrinter } from '@tabler/icons-react';
+import { IconBarcode, IconDice5, IconFileSpreadsheet, IconPrinter } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -362,6 +362,7 @@ function SiteLists({ plan }: { plan: Plan }) {
 
 function SitePanel({ plan, site, onPrint }: { plan: Plan; site: PlanSite; onPrint(): void }) {
   const { t } = useTranslation();
+  const canCollect = useCan(TESTING_PERMISSIONS.collect);
   const q = useSitePeople(plan.id, site.id, true);
   return (
     <Stack gap="xs">
@@ -372,6 +373,11 @@ function SitePanel({ plan, site, onPrint }: { plan: Plan; site: PlanSite; onPrin
         <Button size="xs" variant="light" leftSection={<IconPrinter size={16} />} onClick={onPrint}>
           {t('testing.plans.print')}
         </Button>
+        {canCollect && plan.status === 'drawn' && (
+          <Button component={Link} to={`/testing/collect?new=1&plan=${plan.id}&site=${site.id}`} size="xs" variant="light" color="grape" leftSection={<IconBarcode size={16} />}>
+            {t('testing.plans.openSession')}
+          </Button>
+        )}
       </Group>
       {q.isPending ? <PageLoader /> : q.error ? <ErrorAlert error={q.error} /> : <PeopleTable people={q.data.items} />}
     </Stack>
@@ -436,7 +442,7 @@ function PeopleTable({ people, forPrint }: { people: { personId: number; fullNam
               <Table.Td>{forPrint ? p.fullName : <Anchor component={Link} to={`/people/${p.personId}`} size="sm">{p.fullName}</Anchor>}</Table.Td>
               <Table.Td className="tabular">{formatDate(p.birthDate)}</Table.Td>
               <Table.Td className="tabular">{p.cccd ?? '—'}</Table.Td>
-              <Table.Td>{[p.address, p.villageName, p.communeName].filter(Boolean).join(', ') || '—'}</Table.Td>
+              <Table.Td>{p.address || [p.villageName, p.communeName].filter(Boolean).join(', ') || '—'}</Table.Td>
               <Table.Td>{p.stratum}</Table.Td>
               <Table.Td className="tabular">{p.barcode ?? ''}</Table.Td>
             </Table.Tr>

@@ -19,6 +19,7 @@ import { idempotencyKey, type PhotoBody, type RapidOutcome, type RapidTest } fro
 import { noFieldFor, resultColor, testingFieldErrors } from './shared.ts';
 import { instantFromLocal, localDateTimeValue } from './photo.ts';
 import { PhotoField } from './PhotoField.tsx';
+import { DateTimeField } from './DateTimeField.tsx';
 
 const FIELDS = ['personId', 'person', 'vehiclePlate', 'outcome', 'readAt', 'kit', 'photo', 'idempotencyKey'];
 
@@ -215,6 +216,7 @@ function RapidForm() {
             value={outcome}
             onChange={(v) => setOutcome(v as RapidOutcome)}
             data={(['negative', 'positive', 'invalid'] as const).map((o) => ({ value: o, label: t(`testing.result.${o}`) }))}
+            autoContrast
             color={outcome ? resultColor[outcome] : undefined}
             aria-label={t('testing.lab.result')}
           />
@@ -225,7 +227,7 @@ function RapidForm() {
           )}
         </div>
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-          <TextInput type="datetime-local" label={t('testing.rapid.readAt')} value={readAt} onChange={(e) => setReadAt(e.currentTarget.value)} error={errs.readAt} required size="md" name="readAt" />
+          <DateTimeField label={t('testing.rapid.readAt')} value={readAt} onChange={setReadAt} error={errs.readAt} required name="readAt" />
           <TextInput label={t('testing.rapid.kit')} placeholder={t('testing.rapid.kitPlaceholder')} value={kit} onChange={(e) => setKit(e.currentTarget.value)} error={errs.kit} size="md" maxLength={200} name="kit" />
         </SimpleGrid>
         <PhotoField value={photo} onChange={setPhoto} error={errs.photo ?? errs['photo.contentType'] ?? errs['photo.dataBase64']} />

@@ -12,6 +12,7 @@ import { api } from '../lib/api.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { LanguageSwitch } from '../shell/LanguageSwitch.tsx';
 import { PhotoField } from './PhotoField.tsx';
+import { DateTimeField } from './DateTimeField.tsx';
 import { useSearchParams } from 'react-router-dom';
 import { useAuth } from '../auth/auth.tsx';
 import { DateField } from '../common/DateField.tsx';
@@ -141,7 +142,9 @@ export default function SelfTestPage() {
                     size="md"
                     value={outcome}
                     onChange={(v) => setOutcome(v as RapidOutcome)}
+                    orientation="vertical"
                     data={(['negative', 'positive', 'invalid'] as const).map((o) => ({ value: o, label: t(`testing.self.outcome.${o}`) }))}
+                    autoContrast
                     color={outcome ? resultColor[outcome] : undefined}
                     aria-label={t('testing.self.result')}
                   />
@@ -151,7 +154,7 @@ export default function SelfTestPage() {
                     </Text>
                   )}
                 </div>
-                <TextInput size="md" type="datetime-local" label={t('testing.rapid.readAt')} value={readAt} onChange={(e) => setReadAt(e.currentTarget.value)} error={errs.readAt} required name="readAt" />
+                <DateTimeField label={t('testing.rapid.readAt')} value={readAt} onChange={setReadAt} error={errs.readAt} required name="readAt" />
                 <TextInput size="md" label={t('testing.rapid.kit')} placeholder={t('testing.rapid.kitPlaceholder')} value={kit} onChange={(e) => setKit(e.currentTarget.value)} error={errs.kit} maxLength={200} name="kit" />
                 <PhotoField value={photo} onChange={setPhoto} error={errs.photo ?? errs['photo.contentType'] ?? errs['photo.dataBase64']} />
                 {noFieldFor(m.error, FIELDS) && <ErrorAlert error={m.error} />}

@@ -31,7 +31,8 @@ export function localDateTimeValue(d: Date): string {
 
 /** The value of a datetime-local input (Vietnam time) as an ISO instant; null when empty or not a time. */
 export function instantFromLocal(value: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
-  const t = Date.parse(value + ':00+07:00');
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{1,2}):(\d{2})$/.exec(value);
+  if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) return null;
+  const t = Date.parse(`${m[1]}T${m[2].padStart(2, '0')}:${m[3]}:00+07:00`);
   return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }
