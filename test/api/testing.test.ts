@@ -10,6 +10,7 @@ import { createTestContext, signIn, type Client, type TestContext } from '../hel
 import { createUser } from '../../src/server/modules/users/service.ts';
 import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
 import { sampleSizeFinite } from '../../src/domain/testing/sampleSize.ts';
+import { seedMissingTestingPolicies } from '../../src/server/modules/testing/routes.ts';
 
 const today = todayInVietnam();
 
@@ -585,6 +586,15 @@ for (const kind of DB_KINDS) {
       expect(await count(ctx, `SELECT count(*)::int AS n FROM import_job`)).toBe(jobs);
       // A health worker may not enter results.
       expect((await yte.post('/api/testing/results', { labId, barcode: b, outcome: 'positive' })).statusCode).toBe(403);
+    });
+
+    it('adds the testing policies to a database made before them, leaving versions an administrator set', async () => {
+      await ctx.db.query(`DELETE FROM policy_version WHERE province_code = '20' AND key IN ('testing.follow_up_due_hours', 'testing.rapid_confirmation')`);
+      const before = await count(ctx, `SELECT count(*)::int AS n FROM policy_version WHERE key = 'testing.high_risk_areas'`);
+      await ctx.db.tx((q) => seedMissingTestingPolicies(q));
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM policy_version WHERE key = 'testing.follow_up_due_hours'`)).toBe(1);
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM policy_version WHERE key = 'testing.rapid_confirmation'`)).toBe(2);
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM policy_version WHERE key = 'testing.high_risk_areas'`)).toBe(before);
     });
   });
 }
