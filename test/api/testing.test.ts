@@ -244,6 +244,16 @@ for (const kind of DB_KINDS) {
       expect(pdf.statusCode).toBe(200);
       expect(pdf.headers['content-type']).toBe('application/pdf');
       expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+      // A commune of the same district sees the district's plan, but in its lists only its own
+      // residents, and not the specimens collected and living elsewhere.
+      await ctx.db.tx((q) => createUser(q, '20', { username: 'xalancan', fullName: 'Cán bộ xã lân cận', password: 'mat-khau-xa-lan-can', role: 'commune_officer', unitCode: otherCommune }));
+      const neighbour = await signIn(ctx.app, 'xalancan', 'mat-khau-xa-lan-can');
+      expect((await neighbour.get(`/api/testing/plans/${planId}`)).statusCode).toBe(200);
+      const seen = (await neighbour.get(`/api/testing/plans/${planId}/people?limit=5000`)).json().items as { personId: number; communeName: string }[];
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.some((x) => specimens.some((s) => s.personId === x.personId))).toBe(false);
+      expect((await neighbour.get(`/api/testing/specimens/${specimens[2].id}`)).statusCode).toBe(404);
+      expect((await neighbour.patch(`/api/testing/plans/${planId}`, { version: 3, budget: 10 })).statusCode).toBe(403);
       // Scanning tells what a code is; another commune cannot see it.
       expect((await yte.get(`/api/testing/scan/${specimens[2].barcode}`)).json()).toMatchObject({ type: 'specimen', specimen: { id: specimens[2].id } });
       expect((await outsider.get(`/api/testing/scan/${specimens[2].barcode}`)).statusCode).toBe(404);
