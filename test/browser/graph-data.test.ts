@@ -4,16 +4,22 @@ import { describe, expect, it } from 'vitest';
 import {
   BECAME_CASE_BORDER,
   buildGraph,
+  buildModel,
   CASE_STATUS_COLORS,
   clusterColor,
   DEGREE_COLORS,
   legendFor,
+  linksOf,
+  NODE_SIZES,
   makeSyntheticPayload,
   nameLabel,
+  nodeColourBytes,
   recolour,
+  rgbBytes,
   type ContactGraphModel,
   type GraphPayload,
 } from '../../web/src/cases/graphData.ts';
+import { between, fitCamera, MAX_CASE_PX, MIN_CASE_PX, NodeGrid, panBy, radiusScale, toLayout, toScreen, zoomAround, type Camera } from '../../web/src/cases/graphView.ts';
 import vi from '../../web/src/i18n/vi.json';
 import en from '../../web/src/i18n/en.json';
 
@@ -195,26 +201,46 @@ describe('buildGraph', () => {
     lonely.forEachNode((_, a) => expect(Number.isFinite(a.x) && Number.isFinite(a.y)).toBe(true));
   });
 
-  it('keeps the links of a large graph as arrays, in the same order, with each node\'s links at hand', () => {
+  it('keeps the model\'s links as arrays in the graph\'s edge order, with each node\'s links at hand', () => {
     const p = makeSyntheticPayload(300, 5, 7);
     const asEdges = buildGraph(p, { colourBy: 'status' });
-    const g = buildGraph(p, { colourBy: 'status' }, { linksAsideAbove: 1_000 });
-    const links = g.getAttribute('links')!;
-    expect(g.size).toBe(0);
-    expect(g.order).toBe(asEdges.order);
+    const model = buildModel(p, {});
+    const { links } = model;
+    expect(model.n).toBe(asEdges.order);
     expect(links.source.length).toBe(asEdges.size);
+    const key = (v: number) => String(model.person[v]);
     for (let i = 0; i < links.source.length; i++) {
       const [s, t] = asEdges.extremities(`e${i}`);
-      expect([links.keys[links.source[i]], links.keys[links.target[i]]]).toEqual([s, t]);
+      expect([key(links.source[i]), key(links.target[i])]).toEqual([s, t]);
       expect(links.transmission[i] === 1).toBe(asEdges.getEdgeAttribute(`e${i}`, 'transmission'));
     }
-    g.forEachNode((node, a) => {
-      expect(links.keys[a.index]).toBe(node);
-      const mine = Array.from(links.linkOf.subarray(links.start[a.index], links.start[a.index + 1]));
+    asEdges.forEachNode((node, a) => {
+      expect(key(a.index)).toBe(node);
+      expect([model.x[a.index], model.y[a.index]]).toEqual([Math.fround(a.x), Math.fround(a.y)]);
+      const mine = Array.from(linksOf(links, a.index));
       expect(mine.length).toBe(asEdges.degree(node));
       for (const i of mine) expect(links.source[i] === a.index || links.target[i] === a.index).toBe(true);
     });
-    expect(buildGraph(p, { colourBy: 'status' }, { linksAsideAbove: 10_000 }).getAttribute('links')).toBeUndefined();
+    const box = model.box;
+    for (let v = 0; v < model.n; v++) {
+      expect(model.x[v] >= box.x0 && model.x[v] <= box.x1 && model.y[v] >= box.y0 && model.y[v] <= box.y1).toBe(true);
+    }
+    expect(model.extent).toBe(Math.max(box.x1 - box.x0, box.y1 - box.y0));
+  });
+
+  it('gives the renderer each node\'s colours as bytes, the ring only for contacts who became cases', () => {
+    const model = buildModel(tiny(), {});
+    const status = nodeColourBytes(model, 'status');
+    const at = (bytes: Uint8Array, v: number) => Array.from(bytes.subarray(4 * v, 4 * v + 4));
+    expect(at(status.fill, 0)).toEqual([...rgbBytes(CASE_STATUS_COLORS.confirmed), 255]);
+    expect(at(status.ring, 0)).toEqual(at(status.fill, 0));
+    expect(at(status.fill, 2)).toEqual([...rgbBytes(DEGREE_COLORS[1]), 255]);
+    expect(at(status.ring, 2)).toEqual([...rgbBytes(BECAME_CASE_BORDER), 255]);
+    const byCluster = nodeColourBytes(model, 'cluster');
+    for (const v of [0, 1, 2, 3]) expect(at(byCluster.fill, v)).toEqual([...rgbBytes(clusterColor(7)), 255]);
+    expect(at(byCluster.ring, 2)).toEqual(at(byCluster.fill, 2));
+    expect(at(byCluster.fill, 4)).toEqual([...rgbBytes(clusterColor(null)), 255]);
+    expect(rgbBytes('#e03131')).toEqual([0xe0, 0x31, 0x31]);
   });
 
   it('builds the 20,000-case, 100,000-contact graph', () => {
@@ -264,7 +290,7 @@ describe('colours and legend', () => {
         expect(typeof lookup(en, item.key), item.key).toBe('string');
       }
     }
-    for (const key of ['zoomIn', 'zoomOut', 'reset', 'counts', 'aria', 'tapAgain', 'empty', 'truncated', 'legend.title'])
+    for (const key of ['zoomIn', 'zoomOut', 'reset', 'counts', 'aria', 'tapAgain', 'empty', 'noWebgl', 'truncated', 'legend.title'])
       expect(typeof lookup(vi.graph, key) === 'string' && typeof lookup(en.graph, key) === 'string', key).toBe(true);
   });
 });
@@ -292,5 +318,79 @@ describe('graphs without names (large outbreaks: names are asked for as people a
     const labels = g.nodes().map((n) => g.getNodeAttribute(n, 'label'));
     expect(labels.every((l) => /^F\d$/.test(l!))).toBe(true);
     expect(nameLabel('Nguyễn Văn An', 1)).toBe('Nguyễn Văn An · F1');
+  });
+});
+
+describe('the large-graph view: camera and node grid', () => {
+  const viewport = { width: 800, height: 600 };
+
+  it('fits the whole layout with its padding and maps layout points to pixels and back', () => {
+    const box = { x0: -100, x1: 300, y0: 0, y1: 100 };
+    const cam = fitCamera(box, viewport, 30);
+    expect(cam.scale).toBeCloseTo((800 - 60) / 400);
+    const [lx, ty] = toScreen(cam, viewport, box.x0, box.y1);
+    const [rx, by] = toScreen(cam, viewport, box.x1, box.y0);
+    expect(lx).toBeCloseTo(30);
+    expect(rx).toBeCloseTo(770);
+    // y points up in the layout, down on screen; the box is centred vertically.
+    expect(ty).toBeLessThan(by);
+    expect((ty + by) / 2).toBeCloseTo(300);
+    const [x, y] = toLayout(cam, viewport, 123, 456);
+    expect(toScreen(cam, viewport, x, y).map((c) => Math.round(c * 1e6) / 1e6)).toEqual([123, 456]);
+  });
+
+  it('zooms around the pointer, within limits, and pans with it', () => {
+    const cam: Camera = { cx: 10, cy: 20, scale: 2 };
+    const under = toLayout(cam, viewport, 600, 100);
+    const zoomed = zoomAround(cam, viewport, 3, 600, 100, 0.5, 100);
+    expect(zoomed.scale).toBe(6);
+    const still = toLayout(zoomed, viewport, 600, 100);
+    expect(still[0]).toBeCloseTo(under[0]);
+    expect(still[1]).toBeCloseTo(under[1]);
+    expect(zoomAround(cam, viewport, 1000, 600, 100, 0.5, 100).scale).toBe(100);
+    expect(zoomAround(cam, viewport, 1e-6, 600, 100, 0.5, 100).scale).toBe(0.5);
+    const panned = panBy(cam, 40, -20);
+    const [sx, sy] = toScreen(panned, viewport, under[0], under[1]);
+    expect(sx).toBeCloseTo(640);
+    expect(sy).toBeCloseTo(80);
+    const half = between(cam, zoomed, 0.5);
+    expect(half.scale).toBeCloseTo(Math.sqrt(2 * 6));
+    expect(between(cam, zoomed, 1)).toEqual(zoomed);
+  });
+
+  it('keeps cases between MIN_CASE_PX and MAX_CASE_PX on screen however far out or in', () => {
+    expect(radiusScale({ cx: 0, cy: 0, scale: 0.01 }) * NODE_SIZES[0]).toBe(MIN_CASE_PX);
+    expect(radiusScale({ cx: 0, cy: 0, scale: 10 })).toBe(10);
+    expect(radiusScale({ cx: 0, cy: 0, scale: 500 }) * NODE_SIZES[0]).toBe(MAX_CASE_PX);
+  });
+
+  it('finds the nodes in a box and the node under a point, the one drawn on top first', () => {
+    const model = buildModel(makeSyntheticPayload(400, 5, 3), {});
+    const grid = new NodeGrid(model.x, model.y, model.box);
+    const box = { x0: model.box.x0 + 50, x1: model.box.x0 + 120, y0: model.box.y0 + 10, y1: model.box.y0 + 90 };
+    const found: number[] = [];
+    grid.forEachIn(box, (v) => void found.push(v));
+    const expected: number[] = [];
+    for (let v = 0; v < model.n; v++) if (model.x[v] >= box.x0 && model.x[v] <= box.x1 && model.y[v] >= box.y0 && model.y[v] <= box.y1) expected.push(v);
+    expect(found.sort((a, b) => a - b)).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(5);
+    let stopped = 0;
+    grid.forEachIn(model.box, () => ++stopped < 3);
+    expect(stopped).toBe(3);
+
+    // Every node is found at its own position; a point between nodes finds nobody without slop.
+    const rank = new Int32Array(model.n).map((_, v) => model.n - model.degree[v] * model.n + v);
+    const radius = (v: number) => NODE_SIZES[Math.min(model.degree[v], 2)];
+    for (let v = 0; v < model.n; v += 7) expect(grid.pick(model.x[v], model.y[v], radius, NODE_SIZES[0], 0, rank)).toBe(v);
+    expect(grid.pick(model.box.x1 + 50, model.box.y1 + 50, radius, NODE_SIZES[0], 0, rank)).toBe(-1);
+    const v = 0;
+    expect(grid.pick(model.x[v] + radius(v) + 0.5, model.y[v], radius, NODE_SIZES[0], 0, rank)).not.toBe(v);
+    expect(grid.pick(model.x[v] + radius(v) + 0.05, model.y[v], radius, NODE_SIZES[0], 0.1, rank)).toBe(v);
+    // Overlapping discs (zoomed out, discs are larger than the layout spacing): the one drawn last wins.
+    const big = () => 50;
+    const hit = grid.pick(model.x[v], model.y[v], big, 50, 0, rank);
+    let top = -1;
+    for (let w = 0; w < model.n; w++) if (Math.hypot(model.x[w] - model.x[v], model.y[w] - model.y[v]) <= 50 && (top < 0 || rank[w] > rank[top])) top = w;
+    expect(hit).toBe(top);
   });
 });

@@ -26,6 +26,7 @@ export default function GraphPage() {
   const from = params.get('from');
   const to = params.get('to');
   const colourBy = (params.get('colour') as ColourBy | null) ?? 'status';
+  const renderer = params.get('renderer');
   const unitInfo = useUnit(unit ?? '', !!unit);
   const set = (k: string, v: string | null) =>
     updateParams((next) => {
@@ -77,6 +78,7 @@ export default function GraphPage() {
           payload={res.data}
           filter={filter}
           height="calc(100dvh - 260px)"
+          renderer={renderer === 'points' || renderer === 'sigma' ? renderer : undefined}
           onOpenPerson={(personId) => navigate(`/people/${personId}`)}
           fetchNames={async (people) => {
             const r = await api<{ people: number[]; names: string[] }>('/cases/graph/names', { method: 'POST', body: { people } });

@@ -1,5 +1,6 @@
 // The transmission graph as the server sends it (columns, one entry per person) and the pure steps that
-// turn it into what sigma draws: filter by commune and date, lay out, colour, size and label.
+// turn it into what is drawn: filter by commune and date, lay out (a GraphModel of typed arrays, which the
+// large-graph renderer draws from), colour, size and label (a graphology graph for sigma, small graphs).
 import { DirectedGraph } from 'graphology';
 import { layoutGraph } from './graphLayout.ts';
 
@@ -51,7 +52,7 @@ export interface NodeAttributes {
   status: string;
   /** The person's cluster: a case's own, or for a contact the cluster of the case it hangs from in the layout. */
   cluster: number | null;
-  /** The node's index in GraphLinks (and in the layout). */
+  /** The node's index in the GraphModel it was built from. */
   index: number;
   /** 'border' draws borderColor as a ring (a contact who became a case); absent means sigma's default disc. */
   type?: 'border';
@@ -71,31 +72,6 @@ export interface GraphAttributes {
   colourBy: ColourBy;
   /** Larger side of the layout's bounding box, in layout units (sizes are in the same units). */
   extent: number;
-  /** Large graphs: the links, kept out of graphology (and of sigma's per-item indexes) as plain arrays. */
-  links?: GraphLinks;
-}
-
-/**
- * Links as arrays, node by index (NodeAttributes.index). Adding 100,000 edges to graphology and having
- * sigma index them took two seconds of the first render of an outbreak-sized graph; as arrays, they are
- * drawn straight from one buffer (LinkLayerProgram) and only when zoomed in enough to see them.
- */
-export interface GraphLinks {
-  /** Node key by node index. */
-  keys: string[];
-  /** Link i goes from source[i] (who exposed) to target[i] (who was exposed). */
-  source: Int32Array;
-  target: Int32Array;
-  /** 1 for case-to-case links (transmission). */
-  transmission: Uint8Array;
-  /** Links of node v, either direction: linkOf[start[v]] … linkOf[start[v + 1] - 1]. */
-  start: Int32Array;
-  linkOf: Int32Array;
-}
-
-export interface BuildOptions {
-  /** Above this many people, links are kept as GraphLinks instead of graphology edges. */
-  linksAsideAbove?: number;
 }
 
 export type ContactGraphModel = DirectedGraph<NodeAttributes, EdgeAttributes, GraphAttributes>;
@@ -171,6 +147,41 @@ function paint(node: NodeAttributes, colourBy: ColourBy) {
   }
 }
 
+/** '#rrggbb' as its red, green and blue bytes. */
+export function rgbBytes(hex: string): [number, number, number] {
+  const v = parseInt(hex.slice(1, 7), 16);
+  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+}
+
+/**
+ * Every node's fill and ring colour as RGBA bytes (4 per node, node order), for the large-graph renderer.
+ * The ring is the fill colour except for a contact who became a case, when colouring by status.
+ */
+export function nodeColourBytes(model: GraphModel, colourBy: ColourBy): { fill: Uint8Array; ring: Uint8Array } {
+  const fill = new Uint8Array(model.n * 4);
+  const ring = new Uint8Array(model.n * 4);
+  const parsed = new Map<string, [number, number, number]>();
+  const bytes = (hex: string) => {
+    let c = parsed.get(hex);
+    if (!c) parsed.set(hex, (c = rgbBytes(hex)));
+    return c;
+  };
+  const becameCase = bytes(BECAME_CASE_BORDER);
+  for (let v = 0, o = 0; v < model.n; v++, o += 4) {
+    const c = bytes(nodeColor(colourBy, model.degree[v], model.status[v], clusterOf(model, v)));
+    const r = colourBy === 'status' && model.status[v] === 'became_case' ? becameCase : c;
+    fill[o] = c[0];
+    fill[o + 1] = c[1];
+    fill[o + 2] = c[2];
+    fill[o + 3] = 255;
+    ring[o] = r[0];
+    ring[o + 1] = r[1];
+    ring[o + 2] = r[2];
+    ring[o + 3] = 255;
+  }
+  return { fill, ring };
+}
+
 /** Colours a built graph another way, in place, without laying it out again. */
 export function recolour(graph: ContactGraphModel, colourBy: ColourBy) {
   if (graph.getAttribute('colourBy') === colourBy) return;
@@ -181,7 +192,7 @@ export function recolour(graph: ContactGraphModel, colourBy: ColourBy) {
   graph.setAttribute('colourBy', colourBy);
 }
 
-export function keeps(filter: GraphFilter, commune: string, date: string): boolean {
+export function keeps(filter: Omit<GraphFilter, 'colourBy'>, commune: string, date: string): boolean {
   if (filter.communes && !filter.communes.has(commune)) return false;
   if ((filter.from || filter.to) && !date) return false;
   if (filter.from && date < filter.from) return false;
@@ -190,21 +201,63 @@ export function keeps(filter: GraphFilter, commune: string, date: string): boole
 }
 
 /**
- * The people that pass the filter, the edges between them, laid out and coloured. Node keys are person
- * ids as strings (a repeated person id keeps its first row); edge keys are "e<n>". Edges that point
- * outside the arrays, loops and repeats are dropped. Above `linksAsideAbove` people, the edges are in
- * the graph attribute `links` instead (GraphLinks, same order: link n is edge "e<n>").
+ * The graph as typed arrays, one entry per kept person (node index v = 0 … n-1, in payload order): what
+ * the large-graph renderer draws straight from (no per-node objects), and what the small-graph path turns
+ * into a graphology graph for sigma (buildGraph).
  */
-export function buildGraph(payload: GraphPayload, filter: GraphFilter, options: BuildOptions = {}): ContactGraphModel {
+export interface GraphModel {
+  n: number;
+  /** Person id of node v. */
+  person: Float64Array;
+  /** 0 = case, 1 = F1, … (capped at 255). */
+  degree: Uint8Array;
+  /** The payload's status string of node v. */
+  status: string[];
+  /** The person's cluster (a case's own; a contact takes the cluster of the case it hangs from in the layout), -1 for none. */
+  cluster: Float64Array;
+  /** Layout position (sigma's axes: y up), in layout units; node radii are NODE_SIZES in the same units. */
+  x: Float32Array;
+  y: Float32Array;
+  /** Bounding box of the positions and its larger side (at least 1). */
+  box: { x0: number; x1: number; y0: number; y1: number };
+  extent: number;
+  links: GraphLinks;
+  /** Names from the payload (small graphs); large graphs ask for them as they are shown. */
+  name?: string[];
+  truncated: boolean;
+}
+
+/**
+ * Links as arrays, node by index: link i goes from source[i] (who exposed) to target[i] (who was exposed);
+ * the links of node v, either direction, are linkOf[start[v]] … linkOf[start[v + 1] - 1].
+ */
+export interface GraphLinks {
+  source: Int32Array;
+  target: Int32Array;
+  /** 1 for case-to-case links (transmission). */
+  transmission: Uint8Array;
+  start: Int32Array;
+  linkOf: Int32Array;
+}
+
+/** The people of a GraphModel's node indices whose links (either direction) touch node v. */
+export function linksOf(links: GraphLinks, v: number): Int32Array {
+  return links.linkOf.subarray(links.start[v], links.start[v + 1]);
+}
+
+/**
+ * The people that pass the filter and the links between them, laid out (graphLayout.ts). A repeated
+ * person id keeps its first row; links that point outside the arrays, loops and repeats are dropped.
+ */
+export function buildModel(payload: GraphPayload, filter: Omit<GraphFilter, 'colourBy'>): GraphModel {
   const total = payload.person.length;
   const local = new Int32Array(total).fill(-1);
   const rows: number[] = [];
-  const seen = new Set<number>();
+  const seen = seenSet(payload.person);
+  const filtering = !!(filter.communes || filter.from || filter.to);
   for (let i = 0; i < total; i++) {
-    if (!keeps(filter, payload.commune[i], payload.date[i])) continue;
-    const id = payload.person[i];
-    if (seen.has(id)) continue;
-    seen.add(id);
+    if (filtering && !keeps(filter, payload.commune[i], payload.date[i])) continue;
+    if (seen.add(payload.person[i])) continue;
     local[i] = rows.length;
     rows.push(i);
   }
@@ -212,91 +265,174 @@ export function buildGraph(payload: GraphPayload, filter: GraphFilter, options: 
   const edges = keptEdges(payload.edges, local, n);
 
   // Stars form round cases; the earliest case of a chain is the root of its generations.
+  const person = new Float64Array(n);
+  const degree = new Uint8Array(n);
+  const status: string[] = new Array(n);
   const isCase = new Uint8Array(n);
   const rank = new Float64Array(n);
   for (let v = 0; v < n; v++) {
     const row = rows[v];
-    isCase[v] = payload.degree[row] === 0 ? 1 : 0;
-    rank[v] = Number((payload.date[row] ?? '').replaceAll('-', '')) || Infinity;
+    person[v] = payload.person[row];
+    degree[v] = Math.min(Math.max(payload.degree[row], 0), 255);
+    status[v] = payload.status[row];
+    isCase[v] = degree[v] === 0 ? 1 : 0;
+    rank[v] = dateRank(payload.date[row]);
   }
   const layout = layoutGraph(n, edges, isCase, rank);
 
   // Contacts take the cluster of the case they hang from, so colouring by cluster shows whole chains.
-  const cluster: (number | null)[] = new Array(n);
+  const cluster = new Float64Array(n);
   for (let v = 0; v < n; v++) {
     const hub = layout.hubOf[v];
-    cluster[v] = isCase[hub] ? (payload.cluster[rows[hub]] ?? null) : null;
+    cluster[v] = isCase[hub] ? (payload.cluster[rows[hub]] ?? -1) : -1;
   }
 
+  const x = new Float32Array(layout.x);
+  const y = new Float32Array(layout.y);
   let x0 = Infinity;
   let x1 = -Infinity;
   let y0 = Infinity;
   let y1 = -Infinity;
   for (let v = 0; v < n; v++) {
-    x0 = Math.min(x0, layout.x[v]);
-    x1 = Math.max(x1, layout.x[v]);
-    y0 = Math.min(y0, layout.y[v]);
-    y1 = Math.max(y1, layout.y[v]);
+    if (x[v] < x0) x0 = x[v];
+    if (x[v] > x1) x1 = x[v];
+    if (y[v] < y0) y0 = y[v];
+    if (y[v] > y1) y1 = y[v];
   }
+  if (!n) x0 = x1 = y0 = y1 = 0;
+
+  const m = edges.length / 2;
+  const source = new Int32Array(m);
+  const target = new Int32Array(m);
+  const transmission = new Uint8Array(m);
+  const start = new Int32Array(n + 1);
+  for (let j = 0; j < m; j++) {
+    source[j] = edges[2 * j];
+    target[j] = edges[2 * j + 1];
+    transmission[j] = isCase[source[j]] && isCase[target[j]] ? 1 : 0;
+    start[source[j] + 1]++;
+    start[target[j] + 1]++;
+  }
+  for (let v = 0; v < n; v++) start[v + 1] += start[v];
+  const fill = start.slice(0, n);
+  const linkOf = new Int32Array(2 * m);
+  for (let j = 0; j < m; j++) {
+    linkOf[fill[source[j]]++] = j;
+    linkOf[fill[target[j]]++] = j;
+  }
+  return {
+    n,
+    person,
+    degree,
+    status,
+    cluster,
+    x,
+    y,
+    box: { x0, x1, y0, y1 },
+    extent: Math.max(x1 - x0, y1 - y0, 1),
+    links: { source, target, transmission, start, linkOf },
+    name: payload.name ? rows.map((row) => payload.name![row]) : undefined,
+    truncated: payload.truncated,
+  };
+}
+
+/** 'YYYY-MM-DD' as the number YYYYMMDD (from the character codes: no strings made for 125,000 dates), Infinity when not a date. */
+export function dateRank(date: string | null | undefined): number {
+  if (!date || date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return Infinity;
+  let r = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const d = date.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Infinity;
+    r = r * 10 + d;
+  }
+  return r;
+}
+
+/** The cluster of node v as the colouring takes it (null for none). */
+export const clusterOf = (model: GraphModel, v: number) => (model.cluster[v] < 0 ? null : model.cluster[v]);
+
+/**
+ * A set of person ids whose add() tells whether the id was in already: a bitmap when the ids are small
+ * positive integers (as database ids are), a Set otherwise.
+ */
+function seenSet(ids: number[]): { add(id: number): boolean } {
+  let max = 0;
+  for (const id of ids) {
+    if (!(Number.isInteger(id) && id >= 0)) max = Infinity;
+    else if (id > max) max = id;
+  }
+  if (max < 2 ** 28) {
+    const bits = new Uint32Array((max >>> 5) + 1);
+    return {
+      add(id) {
+        const word = id >>> 5;
+        const bit = 1 << (id & 31);
+        if (bits[word] & bit) return true;
+        bits[word] |= bit;
+        return false;
+      },
+    };
+  }
+  const set = new Set<number>();
+  return {
+    add(id) {
+      if (set.has(id)) return true;
+      set.add(id);
+      return false;
+    },
+  };
+}
+
+/**
+ * The model as a graphology graph for sigma (small graphs): node keys are person ids as strings, edge keys
+ * "e<n>" in link order, contacts added before cases (sigma draws in insertion order, so a case stays
+ * visible over its contacts).
+ */
+export function toGraphology(model: GraphModel, colourBy: ColourBy): ContactGraphModel {
+  const { n } = model;
   const graph: ContactGraphModel = new DirectedGraph({ allowSelfLoops: false });
-  graph.replaceAttributes({ truncated: payload.truncated, colourBy: filter.colourBy, extent: n ? Math.max(x1 - x0, y1 - y0, 1) : 1 });
+  graph.replaceAttributes({ truncated: model.truncated, colourBy, extent: model.extent });
   const keys: string[] = new Array(n);
-  for (let v = 0; v < n; v++) keys[v] = String(payload.person[rows[v]]);
-  // Contacts first and cases last: sigma draws in insertion order, so a case stays visible over its contacts.
-  for (const v of byDegreeDescending(n, (v) => payload.degree[rows[v]])) {
-    const row = rows[v];
-    const degree = payload.degree[row];
-    const status = payload.status[row];
+  for (let v = 0; v < n; v++) keys[v] = String(model.person[v]);
+  for (const v of byDegreeDescending(n, (v) => model.degree[v])) {
+    const degree = model.degree[v];
     const attributes: NodeAttributes = {
-      x: layout.x[v],
-      y: layout.y[v],
-      size: NODE_SIZES[Math.min(Math.max(degree, 0), NODE_SIZES.length - 1)],
+      x: model.x[v],
+      y: model.y[v],
+      size: nodeSize(degree),
       color: '',
-      label: payload.name ? nameLabel(payload.name[row], degree) : `F${degree}`,
-      personId: payload.person[row],
+      label: model.name ? nameLabel(model.name[v], degree) : `F${degree}`,
+      personId: model.person[v],
       degree,
-      status,
-      cluster: cluster[v],
+      status: model.status[v],
+      cluster: clusterOf(model, v),
       index: v,
     };
-    paint(attributes, filter.colourBy);
+    paint(attributes, colourBy);
     graph.addNode(keys[v], attributes);
   }
-  const m = edges.length / 2;
-  const transmission = new Uint8Array(m);
-  for (let j = 0; j < m; j++) transmission[j] = payload.degree[rows[edges[2 * j]]] === 0 && payload.degree[rows[edges[2 * j + 1]]] === 0 ? 1 : 0;
-  if (options.linksAsideAbove !== undefined && n > options.linksAsideAbove) {
-    const source = new Int32Array(m);
-    const target = new Int32Array(m);
-    const start = new Int32Array(n + 1);
-    for (let j = 0; j < m; j++) {
-      source[j] = edges[2 * j];
-      target[j] = edges[2 * j + 1];
-      start[source[j] + 1]++;
-      start[target[j] + 1]++;
-    }
-    for (let v = 0; v < n; v++) start[v + 1] += start[v];
-    const fill = start.slice(0, n);
-    const linkOf = new Int32Array(2 * m);
-    for (let j = 0; j < m; j++) {
-      linkOf[fill[source[j]]++] = j;
-      linkOf[fill[target[j]]++] = j;
-    }
-    graph.setAttribute('links', { keys, source, target, transmission, start, linkOf });
-    return graph;
-  }
-  const arrows = m <= 5_000;
-  for (let j = 0; j < m; j++) {
+  const { source, target, transmission } = model.links;
+  const arrows = source.length <= 5_000;
+  for (let j = 0; j < source.length; j++) {
     const attributes: EdgeAttributes = {
       size: transmission[j] ? 0.3 : 0.12,
       color: transmission[j] ? TRANSMISSION_COLOR : EDGE_COLOR,
       transmission: transmission[j] === 1,
     };
     if (arrows) attributes.type = 'arrow';
-    graph.addDirectedEdgeWithKey(`e${j}`, keys[edges[2 * j]], keys[edges[2 * j + 1]], attributes);
+    graph.addDirectedEdgeWithKey(`e${j}`, keys[source[j]], keys[target[j]], attributes);
   }
   return graph;
 }
+
+/** buildModel then toGraphology: the people that pass the filter, laid out and coloured, as a graphology graph. */
+export function buildGraph(payload: GraphPayload, filter: GraphFilter): ContactGraphModel {
+  return toGraphology(buildModel(payload, filter), filter.colourBy);
+}
+
+/** Node radius in layout units by degree (NODE_SIZES). */
+export const nodeSize = (degree: number) => NODE_SIZES[Math.min(Math.max(degree, 0), NODE_SIZES.length - 1)];
 
 /**
  * The payload's edges (flat row pairs) between kept people, as flat pairs of local indices, in their
@@ -348,7 +484,7 @@ function keptEdges(src: number[], local: Int32Array, n: number): Int32Array {
 }
 
 /** Node indices 0 … n-1 ordered by degree, highest first, ties in index order (a counting sort). */
-function byDegreeDescending(n: number, degreeOf: (v: number) => number): Int32Array {
+export function byDegreeDescending(n: number, degreeOf: (v: number) => number): Int32Array {
   let lo = Infinity;
   let hi = -Infinity;
   for (let v = 0; v < n; v++) {

@@ -102,8 +102,8 @@ export function layoutGraph(n: number, edges: Int32Array, hub: Uint8Array, rank:
   const lx = new Float64Array(n);
   const ly = new Float64Array(n);
   const lr = new Float64Array(n);
-  const angle = new Float64Array(n); // direction of a child's disc centre from its parent, in the parent's frame
-  const ring = new Float64Array(n); // distance of a child's disc centre from its parent
+  const centreX = new Float64Array(n); // a child's disc centre relative to its parent, in the parent's frame
+  const centreY = new Float64Array(n);
   const leaves: number[] = [];
   const subtrees: number[] = [];
   let minX = 0;
@@ -133,17 +133,17 @@ export function layoutGraph(n: number, edges: Int32Array, hub: Uint8Array, rank:
       const half = Math.asin(Math.min(1, (rho[w] + GAP / 2) / D));
       const phi = cursor + extra / 2 + half;
       cursor += 2 * half + extra;
-      angle[w] = phi;
-      ring[w] = D;
       const cos = Math.cos(phi);
       const sin = Math.sin(phi);
       // The child's subtree is turned so that its disc lies outward, its root on the side facing the parent.
-      const d = Math.hypot(ox[w], oy[w]);
+      const d = Math.sqrt(ox[w] * ox[w] + oy[w] * oy[w]);
       lx[w] = (D - d) * cos;
       ly[w] = (D - d) * sin;
       lr[w] = phi - (d > 1e-9 ? Math.atan2(oy[w], ox[w]) : 0);
       const px = D * cos;
       const py = D * sin;
+      centreX[w] = px;
+      centreY[w] = py;
       minX = Math.min(minX, px - rho[w]);
       maxX = Math.max(maxX, px + rho[w]);
       minY = Math.min(minY, py - rho[w]);
@@ -181,10 +181,12 @@ export function layoutGraph(n: number, edges: Int32Array, hub: Uint8Array, rank:
     // Enclosing disc: centred on the bounding box, large enough for the node and every child disc.
     const cx = (minX + maxX) / 2;
     const cy = (minY + maxY) / 2;
-    let r = Math.hypot(cx, cy) + NODE_R;
+    let r = Math.sqrt(cx * cx + cy * cy) + NODE_R;
     for (let j = a; j < a + k; j++) {
       const w = order[j];
-      r = Math.max(r, Math.hypot(ring[w] * Math.cos(angle[w]) - cx, ring[w] * Math.sin(angle[w]) - cy) + rho[w]);
+      const dx = centreX[w] - cx;
+      const dy = centreY[w] - cy;
+      r = Math.max(r, Math.sqrt(dx * dx + dy * dy) + rho[w]);
     }
     rho[v] = r;
     ox[v] = cx;
@@ -210,10 +212,21 @@ export function layoutGraph(n: number, edges: Int32Array, hub: Uint8Array, rank:
   const hubGraph = adjacency(H, hubPairs);
   const hubRank = (h: number) => rank[hubs[h]];
   // Successors are visited earliest first, so earlier infections sit to the left.
+  // (an insertion sort in place: most stars have a handful of neighbours)
+  const hubAdj = hubGraph.adj;
   for (let h = 0; h < H; h++) {
-    const list = Array.from(hubGraph.adj.subarray(hubGraph.start[h], hubGraph.start[h + 1]));
-    list.sort((p, q) => hubRank(p) - hubRank(q) || p - q);
-    hubGraph.adj.set(list, hubGraph.start[h]);
+    const lo = hubGraph.start[h];
+    const hi = hubGraph.start[h + 1];
+    for (let i = lo + 1; i < hi; i++) {
+      const q = hubAdj[i];
+      const rq = hubRank(q);
+      let j = i - 1;
+      while (j >= lo && (hubRank(hubAdj[j]) > rq || (hubRank(hubAdj[j]) === rq && hubAdj[j] > q))) {
+        hubAdj[j + 1] = hubAdj[j];
+        j--;
+      }
+      hubAdj[j + 1] = q;
+    }
   }
 
   const group = new Int32Array(H).fill(-1);
@@ -307,8 +320,14 @@ export function layoutGraph(n: number, edges: Int32Array, hub: Uint8Array, rank:
       // The hub sits centred above its first and last child.
       const mid = kids.length ? (relX[kids[0]] + relX[kids[kids.length - 1]]) / 2 : 0;
       for (const c of kids) relX[c] -= mid;
-      leftOf.set(h, [-r, ...accL.map((x) => x - mid)]);
-      rightOf.set(h, [r, ...accR.map((x) => x - mid)]);
+      const left = new Array<number>(accL.length + 1);
+      const right = new Array<number>(accR.length + 1);
+      left[0] = -r;
+      right[0] = r;
+      for (let k = 0; k < accL.length; k++) left[k + 1] = accL[k] - mid;
+      for (let k = 0; k < accR.length; k++) right[k + 1] = accR[k] - mid;
+      leftOf.set(h, left);
+      rightOf.set(h, right);
     }
     let x0 = Infinity;
     let x1 = -Infinity;
