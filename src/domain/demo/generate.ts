@@ -1,6 +1,15 @@
 // The synthetic population of one commune at a time: households with their villages and addresses,
-// and people with names, birth dates, CCCD and phone numbers. Deterministic: the same seed, date and
-// order of communes give the same population.
+// and people with names, birth dates, CCCD and phone numbers. Deterministic: the same seed and order
+// of communes give the same households, villages, addresses and phones whatever the date; the date
+// moves birth dates (ages are counted to it) and with them the CCCD numbers, which encode the birth
+// year, and the names of households where someone's birth year changes the fashion of middle names.
+//
+// Each household draws from random streams of its own (derived from the seed and the household id):
+// one for its village, address and every draw whose count does not depend on the date, one for its
+// members' names. How many numbers a name takes depends on the date (the birth year chooses the
+// table of middle names, and a name drawn twice is drawn again), so when one stream served a whole
+// commune the date shifted the villages, addresses and names of every household after the first
+// name it touched: a demo built on another day had other household counts per village.
 import { searchKey, type Sex } from '../people/normalize.ts';
 import { birthDateForAge } from './ages.ts';
 import { planHouseholds, type Relation } from './households.ts';
@@ -62,38 +71,45 @@ export class PopulationGenerator {
    */
   commune(c: DemoCommune, people: number): DemoHousehold[] {
     if (!c.villages.length) throw new Error(`commune ${c.code} has no villages`);
+    // The plan (who lives with whom, ages, sexes, family names) takes no date: one stream for the commune.
     const rng = createRng(hashSeed(this.opts.seed, 'people', c.code));
     const villages = weighted(c.villages.map((v) => [v, 0.6 + 0.8 * rng.next()] as const));
     const place = [c.name, c.districtName].filter(Boolean).join(', ');
     return planHouseholds(rng, people, this.familyNames).map((plan, i) => {
-      const village = sample(rng, villages);
-      const street = c.kind === 'rural' ? '' : `Số ${rng.int(1, 250)}, `;
+      const id = `${c.code}-H${String(i + 1).padStart(5, '0')}`;
+      const own = createRng(hashSeed(this.opts.seed, 'household', id));
+      const nameRng = createRng(hashSeed(this.opts.seed, 'names', id));
+      const village = sample(own, villages);
+      const street = c.kind === 'rural' ? '' : `Số ${own.int(1, 250)}, `;
       const names = new Set<string>();
-      const members = plan.members.map((m) => this.person(rng, m.familyName, m.age, m.sex, m.relation, names));
-      shareHouseholdPhone(rng, members, plan.members.map((m) => m.age));
-      return {
-        id: `${c.code}-H${String(i + 1).padStart(5, '0')}`,
-        villageCode: village.code,
-        address: `${street}${village.name}, ${place}`,
-        members,
-      };
+      const members = plan.members.map((m) => this.person(own, nameRng, m.familyName, m.age, m.sex, m.relation, names));
+      shareHouseholdPhone(own, members, plan.members.map((m) => m.age));
+      return { id, villageCode: village.code, address: `${street}${village.name}, ${place}`, members };
     });
   }
 
-  private person(rng: Rng, familyName: string, age: number, sex: Sex, relation: Relation, taken: Set<string>): DemoPerson {
+  /**
+   * `rng` serves draws whose count depends on nothing but the age (CCCD and phone holders, where the
+   * birth was registered, the phone network, the day of birth); `nameRng` the names, whose count
+   * depends on the birth year.
+   */
+  private person(rng: Rng, nameRng: Rng, familyName: string, age: number, sex: Sex, relation: Relation, taken: Set<string>): DemoPerson {
+    const hasCccd = rng.chance(cccdShare(age));
+    const origin = birthProvince(rng, this.opts.provinceCode, age);
+    const phone = rng.chance(phoneShare(age)) ? this.phones.next(rng) : null;
     const birthDate = birthDateForAge(rng, age, this.opts.asOf);
     const birthYear = Number(birthDate.slice(0, 4));
     // No two members of a household share a name, even without diacritics (Hoa, Hòa).
-    let [middle, given] = personalName(rng, sex, birthYear);
-    while (taken.has(this.key(middle) + ' ' + this.key(given))) [middle, given] = personalName(rng, sex, birthYear);
+    let [middle, given] = personalName(nameRng, sex, birthYear);
+    while (taken.has(this.key(middle) + ' ' + this.key(given))) [middle, given] = personalName(nameRng, sex, birthYear);
     taken.add(this.key(middle) + ' ' + this.key(given));
     return {
       fullName: `${familyName} ${middle} ${given}`,
       nameSearch: `${this.key(familyName)} ${this.key(middle)} ${this.key(given)}`,
       birthDate,
       sex,
-      cccd: rng.chance(cccdShare(age)) ? this.cccd.next(birthProvince(rng, this.opts.provinceCode, age), birthYear, sex) : null,
-      phone: rng.chance(phoneShare(age)) ? this.phones.next(rng) : null,
+      cccd: hasCccd ? this.cccd.next(origin, birthYear, sex) : null,
+      phone,
       relation,
     };
   }

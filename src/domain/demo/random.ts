@@ -30,36 +30,59 @@ export function hashSeed(...parts: (string | number)[]): number {
   return h >>> 0;
 }
 
-/** sfc32 (Chris Doty-Humphrey's small fast counting generator), seeded through splitmix32. */
-export function createRng(seed: number): Rng {
-  let s = seed >>> 0;
-  const splitmix = () => {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix();
-  let b = splitmix();
-  let c = splitmix();
-  let d = 1;
-  const next = () => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
+/**
+ * sfc32 (Chris Doty-Humphrey's small fast counting generator), seeded through splitmix32. A class, so
+ * that a stream costs four numbers and no closures: the demo makes one per household.
+ */
+const GOLDEN = 0x9e3779b9;
+
+function splitmix32(state: number): number {
+  let z = state;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+class Sfc32 implements Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d = 1;
+
+  constructor(seed: number) {
+    // splitmix32's first three outputs: the state steps by the golden ratio, each output mixes it.
+    const s = seed | 0;
+    this.a = splitmix32((s + GOLDEN) | 0);
+    this.b = splitmix32((s + 2 * GOLDEN) | 0);
+    this.c = splitmix32((s + 3 * GOLDEN) | 0);
+    for (let i = 0; i < 12; i++) this.next(); // warm up: early outputs of a fresh state are correlated
+  }
+
+  next(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
     return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 12; i++) next(); // warm up: early outputs of a fresh state are correlated
-  return {
-    next,
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    chance: (p) => next() < p,
-    pick: (items) => items[Math.floor(next() * items.length)],
-  };
+  }
+
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+}
+
+export function createRng(seed: number): Rng {
+  return new Sfc32(seed);
 }
 
 export function weighted<T>(entries: readonly (readonly [T, number])[]): Weighted<T> {
