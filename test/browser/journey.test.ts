@@ -80,6 +80,21 @@ describe('province administrator, in Vietnamese', () => {
     await screenshot(page, 'map-province');
   });
 
+  it('opened on a map page, asks for the session, the unit and its boundaries once each, while its code is still loading', async () => {
+    await page.goto('/units/20');
+    await page.locator('[data-testid=choropleth] path.choropleth-path').first().waitFor();
+    const { entries, interactive } = await page.evaluate(() => ({
+      entries: performance.getEntriesByType('resource').map((e) => ({ path: new URL(e.name).pathname, start: e.startTime })),
+      interactive: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domInteractive,
+    }));
+    const api = (path: string) => entries.filter((e) => e.path === path);
+    for (const path of ['/api/auth/me', '/api/units/20', '/api/units/20/map']) {
+      expect(api(path), path).toHaveLength(1);
+      // Started by /early.js while the page was parsed: the app's own code runs only after that.
+      expect(api(path)[0].start, path).toBeLessThan(interactive);
+    }
+  });
+
   it('downloads the districts table as an Excel file', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải Excel' }).click()]);
     expect(download.suggestedFilename()).toBe('dan-so-20.xlsx');

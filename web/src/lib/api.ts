@@ -1,6 +1,7 @@
 // The one way the web app talks to the server: JSON, the session cookie, the CSRF token on every
 // state-changing request, Accept-Language of the chosen language, and one error type.
 import { currentLang } from '../i18n/index.ts';
+import { takeEarly } from './early.ts';
 
 export interface FieldError {
   field: string;
@@ -59,13 +60,16 @@ export async function api<T>(path: string, opts: { method?: string; body?: unkno
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': currentLang() };
   if (method !== 'GET' && method !== 'HEAD') Object.assign(headers, csrfHeader());
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(withQuery('/api' + path, opts.query), {
-    method,
-    headers,
-    body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
-    credentials: 'same-origin',
-    signal: opts.signal,
-  });
+  // The first requests of a page may already be on their way (started by /early.js).
+  const early = method === 'GET' ? takeEarly(withQuery(path, opts.query), headers['Accept-Language']) : undefined;
+  const res = await (early ??
+    fetch(withQuery('/api' + path, opts.query), {
+      method,
+      headers,
+      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      credentials: 'same-origin',
+      signal: opts.signal,
+    }));
   if (!res.ok) {
     const err = await toApiError(res);
     if (res.status === 401 && !opts.noRedirect) onUnauthorized?.();
