@@ -206,6 +206,20 @@ for (const kind of DB_KINDS) {
         expect((await xa.get(`/api/units/${people.otherCommune}`)).statusCode).toBe(404);
         expect((await xa.get(`/api/units/${people.otherCommune}/map`)).statusCode).toBe(404);
       });
+      it('gives the neighbouring commune its own officer, in the same district, who cannot see the demo commune', async () => {
+        const me = ctx.demo.logins.find((l) => l.username === 'xa')!;
+        const next = ctx.demo.logins.find((l) => l.username === 'xa2')!;
+        expect(next.role).toBe('commune_officer');
+        expect(next.unitCode).not.toBe(me.unitCode);
+        const parents = await ctx.db.query<{ code: string; parent: string }>(
+          `SELECT code, parent_code AS parent FROM admin_unit WHERE province_code = '20' AND code = ANY($1::text[])`,
+          [[me.unitCode, next.unitCode]],
+        );
+        expect(new Set(parents.rows.map((r) => r.parent)).size).toBe(1);
+        const xa2 = await ctx.as('xa2');
+        expect((await xa2.get('/api/units/root')).json().code).toBe(next.unitCode);
+        expect((await xa2.get(`/api/units/${me.unitCode}`)).statusCode).toBe(404);
+      });
       it('lets a commune officer add a village under their commune only', async () => {
         const xa = await ctx.as('xa');
         const me = ctx.demo.logins.find((l) => l.username === 'xa')!;
