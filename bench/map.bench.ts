@@ -2,10 +2,15 @@
 // per district (and the browser has painted), in Debian's Chromium on this machine. Each load uses
 // a fresh browser context holding only the session cookie, so nothing comes from the HTTP cache:
 // what a user sees the first time they open the map. Median of 5 loads; best and warm reloads too.
+// Also printed: the boundaries payload and when its request started (the page head starts it, see
+// web/public/early.js), to tell the waterfall from the server and the rendering.
+// Needs the built web app (npm run build:web; rebuilt when older than web/). Machine load matters:
+// the load average is printed with the figures.
 //   npx tsx bench/map.bench.ts
 //   BENCH_DATABASE_URL=postgres://postgres:postgres@localhost:5432/postgres npx tsx bench/map.bench.ts
 // BENCH_MAP_LOADS (default 5), BENCH_DEMO_PROVINCE (default 20).
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { openDb, type Db } from '../src/server/db/index.ts';
 import { startTestServer } from '../test/helpers/server.ts';
@@ -75,6 +80,7 @@ async function main() {
     const cold: number[] = [];
     let mapBytes = 0;
     let mapApiMs = 0;
+    const mapStarts: number[] = [];
     for (let i = 0; i < LOADS; i++) {
       const { context, problems } = await newContext(browser, server.url);
       await context.addCookies(session.cookies);
@@ -85,9 +91,10 @@ async function main() {
       cold.push(await p.evaluate(() => (window as unknown as { __mapRenderedAt: number }).__mapRenderedAt));
       const api = await p.evaluate(() => {
         const e = performance.getEntriesByType('resource').find((r) => /\/api\/units\/[^/]+\/map$/.test(r.name)) as PerformanceResourceTiming | undefined;
-        return e ? { bytes: e.encodedBodySize || e.transferSize, ms: e.responseEnd - e.requestStart } : null;
+        return e ? { bytes: e.encodedBodySize || e.transferSize, ms: e.responseEnd - e.requestStart, start: e.startTime } : null;
       });
       if (api) [mapBytes, mapApiMs] = [api.bytes, mapApiMs + api.ms / LOADS];
+      if (api) mapStarts.push(api.start);
       if (problems.length) throw new Error(problems.join('\n'));
       await context.close();
     }
@@ -108,7 +115,8 @@ async function main() {
 
     const r = (x: number) => Math.round(x);
     console.log(`map page /units/${code} on ${engine}: ${n} district paths; cold loads ${cold.map(r).join(', ')} ms; warm reloads ${warm.map(r).join(', ')} ms`);
-    console.log(`map API: ${(mapBytes / 1024 / 1024).toFixed(2)} MiB, ${r(mapApiMs)} ms from request to last byte (mean)`);
+    console.log(`map API: ${(mapBytes / 1024 / 1024).toFixed(2)} MiB, ${r(mapApiMs)} ms from request to last byte (mean), request started at ${r(median(mapStarts))} ms (median)`);
+    console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores)`);
     console.log(`FIGURE map_first_render_ms: ${r(median(cold))} ms (target ${TARGET_MS})`);
     console.log(`FIGURE map_first_render_best_ms: ${r(Math.min(...cold))} ms (target ${TARGET_MS})`);
     console.log(`FIGURE map_warm_render_ms: ${r(median(warm))} ms (target ${TARGET_MS})`);
