@@ -42,6 +42,26 @@ describe('seeded draw', () => {
     const rest = await drawStratum(7, 100, 80, resolve, taken);
     expect(rest).toHaveLength(40); // only 40 left
   });
+  it('draws uniformly among the positions that resolve to members (sparse ids)', async () => {
+    // Members are the even numbers below 2,000: a third of the draws would be odd. Each member must be
+    // about equally likely over many seeds.
+    const hits = new Map<number, number>();
+    for (let seed = 0; seed < 400; seed++) {
+      const got = await drawStratum(seed, 2000, 50, async (pos) => pos.filter((x) => x % 2 === 0), new Set(), 0.5);
+      expect(got).toHaveLength(50);
+      expect(new Set(got).size).toBe(50);
+      for (const x of got) hits.set(x, (hits.get(x) ?? 0) + 1);
+    }
+    // 400 draws × 50 / 1000 members = 20 expected per member.
+    const counts = [...hits.values()];
+    expect(hits.size).toBeGreaterThan(990);
+    expect(counts.reduce((a, b) => a + b, 0) / 1000).toBe(20);
+    expect(Math.max(...counts)).toBeLessThan(45);
+    // Reproducible, and the same members whatever the round sizes.
+    const a = await drawStratum(9, 2000, 50, async (pos) => pos.filter((x) => x % 2 === 0), new Set(), 0.5);
+    const b = await drawStratum(9, 2000, 50, async (pos) => pos.filter((x) => x % 2 === 0), new Set(), 0.01);
+    expect(a).toEqual(b);
+  });
   it('stratum seeds differ by position and are fixed by the plan seed', () => {
     expect(stratumSeed(1, 0)).not.toBe(stratumSeed(1, 1));
     expect(stratumSeed(1, 0)).toBe(stratumSeed(1, 0));

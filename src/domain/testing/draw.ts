@@ -44,9 +44,15 @@ export function stratumSeed(planSeed: number, position: number): number {
   return hashSeed('sampling-plan', planSeed, position);
 }
 
+/** Positions asked for at most in one round. */
+const MAX_ROUND = 200_000;
+
 /**
- * Draws `count` members of a population of `size` for a stratum, skipping those `taken` (drawn for
- * an earlier stratum of the same plan). `resolve` maps positions to member ids (in batches).
+ * Draws `count` members for a stratum out of `size` positions, skipping those `taken` (drawn for
+ * an earlier stratum of the same plan). `resolve` maps positions to member ids in batches, in the
+ * order of the positions; it may resolve only some of them (`yieldRate`, the expected share, sizes
+ * the rounds): positions that are not members are passed over, so the first `count` members met
+ * in the permutation's order are drawn — still a uniform draw of the members.
  */
 export async function drawStratum(
   seed: number,
@@ -54,11 +60,13 @@ export async function drawStratum(
   count: number,
   resolve: (positions: number[]) => Promise<number[]>,
   taken: Set<number>,
+  yieldRate = 1,
 ): Promise<number[]> {
   const perm = new PermutationPrefix(seed, size);
   const chosen: number[] = [];
   while (chosen.length < count && perm.drawn < size) {
-    const positions = perm.next(count - chosen.length);
+    const want = count - chosen.length;
+    const positions = perm.next(yieldRate >= 1 ? want : Math.min(MAX_ROUND, Math.ceil((want / Math.max(yieldRate, 1e-6)) * 1.1) + 16));
     for (const id of await resolve(positions)) {
       if (taken.has(id) || chosen.length >= count) continue;
       taken.add(id);

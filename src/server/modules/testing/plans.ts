@@ -423,6 +423,18 @@ async function resolvePositions(q: Queryable, scope: Scope, planPath: string, f:
   return positions.map((p) => byRank.get(p)).filter((x): x is NonNullable<typeof x> => !!x);
 }
 
+/** Candidate person ids → those that are members of the stratum, in the candidates' order. */
+async function resolveIds(q: Queryable, scope: Scope, planPath: string, f: Filter, candidates: number[]) {
+  const r = await q.query<{ id: number; unitPath: string; communeCode: string }>(
+    `SELECT p.id, p.unit_path AS "unitPath", p.commune_code AS "communeCode"
+       FROM unnest($${f.params.length + 3}::bigint[]) AS k(id) JOIN person p ON p.province_code = $1 AND p.id = k.id
+      WHERE ${planClause(planPath)} AND ${f.sql}`,
+    [scope.provinceCode, planPath, ...f.params, candidates],
+  );
+  const byId = new Map(r.rows.map((x) => [Number(x.id), { ...x, id: Number(x.id) }]));
+  return candidates.map((c) => byId.get(c)).filter((x): x is NonNullable<typeof x> => !!x);
+}
+
 /**
  * Draws the people of every stratum with the plan's seed (each stratum its own stream), a person
  * at most once per plan, and assigns them to their sampling site (the stratum's site, or the
@@ -437,15 +449,22 @@ export async function drawPlan(q: Queryable, req: FastifyRequest, scope: Scope, 
   const strata = await strataOf(q, scope.provinceCode, id);
   const taken = new Set<number>();
   const communeSites = new Map<string, number>();
-  const communeSite = async (code: string) => {
-    let site = communeSites.get(code);
-    if (site == null) {
-      const u = await q.query<{ name: string }>(`SELECT name FROM admin_unit WHERE province_code = $1 AND code = $2`, [scope.provinceCode, code]);
-      site = await siteFor(q, scope, id, plan.unitPath, { name: `Trạm Y tế ${u.rows[0]?.name ?? code}`, unitCode: code }, 'site');
-      communeSites.set(code, site);
-    }
-    return site;
+  /** The health station of each commune as a sampling site, made for all the communes at once. */
+  const stationSites = async (codes: string[]) => {
+    const missing = [...new Set(codes)].filter((c) => !communeSites.has(c));
+    if (!missing.length) return;
+    const r = await q.query<{ id: number; code: string }>(
+      `INSERT INTO sampling_site (province_code, plan_id, name, unit_code, unit_path)
+       SELECT $1, $2, 'Trạm Y tế ' || u.name, u.code, u.path FROM admin_unit u WHERE u.province_code = $1 AND u.code = ANY($3::text[]) AND u.path LIKE $4 || '%'
+       ON CONFLICT (province_code, plan_id, unit_code, name) DO UPDATE SET address = sampling_site.address RETURNING id, unit_code AS code`,
+      [scope.provinceCode, id, missing, plan.unitPath],
+    );
+    for (const x of r.rows) communeSites.set(x.code, Number(x.id));
   };
+  // The province's person ids: a large stratum is drawn from the id range (sparse mode) rather than ranked.
+  const ids = await q.query<{ min: number | null; max: number | null }>(`SELECT min(id) AS min, max(id) AS max FROM person WHERE province_code = $1`, [scope.provinceCode]);
+  const idMin = Number(ids.rows[0].min ?? 0);
+  const idRange = ids.rows[0].max == null ? 0 : Number(ids.rows[0].max) - idMin + 1;
   let total = 0;
   // Higher-risk strata draw first: a person in two strata counts for the riskier one, and the
   // other stratum draws someone else in their place.
@@ -461,16 +480,21 @@ export async function drawPlan(q: Queryable, req: FastifyRequest, scope: Scope, 
     }
     if (size <= 0 || !s.populationSize) continue;
     const found = new Map<number, { unitPath: string; communeCode: string }>();
-    const ids = await drawStratum(seed, s.populationSize, size, async (positions) => {
-      const rows = await resolvePositions(q, scope, plan.unitPath, f, positions);
+    const remember = (rows: { id: number; unitPath: string; communeCode: string }[]) => {
       for (const r of rows) found.set(r.id, r);
       return rows.map((r) => r.id);
-    }, taken);
-    const rows = [];
-    for (const [order, personId] of ids.entries()) {
+    };
+    const N = s.populationSize;
+    // Ranking reads the whole stratum; candidate ids cost a key lookup each, n / density of them.
+    const sparse = s.kind !== 'listed' && idRange > 0 && 2 * size * idRange < N * N;
+    const chosen = sparse
+      ? await drawStratum(seed, idRange, size, async (positions) => remember(await resolveIds(q, scope, plan.unitPath, f, positions.map((x) => idMin + x))), taken, N / idRange)
+      : await drawStratum(seed, N, size, async (positions) => remember(await resolvePositions(q, scope, plan.unitPath, f, positions)), taken);
+    if (s.siteId == null) await stationSites(chosen.map((personId) => found.get(personId)!.communeCode));
+    const rows = chosen.map((personId, order) => {
       const p = found.get(personId)!;
-      rows.push({ person_id: personId, site_id: s.siteId ?? (await communeSite(p.communeCode)), draw_order: order, unit_path: p.unitPath, commune_code: p.communeCode });
-    }
+      return { person_id: personId, site_id: s.siteId ?? communeSites.get(p.communeCode)!, draw_order: order, unit_path: p.unitPath, commune_code: p.communeCode };
+    });
     for (let i = 0; i < rows.length; i += 5000) {
       await q.query(
         `INSERT INTO sampling_draw (province_code, plan_id, person_id, stratum_id, site_id, draw_order, unit_path, commune_code)
@@ -479,8 +503,8 @@ export async function drawPlan(q: Queryable, req: FastifyRequest, scope: Scope, 
         [scope.provinceCode, id, s.id, JSON.stringify(rows.slice(i, i + 5000))],
       );
     }
-    await q.query(`UPDATE sampling_stratum SET drawn_count = $3 WHERE province_code = $1 AND id = $2`, [scope.provinceCode, s.id, ids.length]);
-    total += ids.length;
+    await q.query(`UPDATE sampling_stratum SET drawn_count = $3 WHERE province_code = $1 AND id = $2`, [scope.provinceCode, s.id, chosen.length]);
+    total += chosen.length;
   }
   await q.query(`UPDATE sampling_plan SET status = 'drawn', drawn_at = now(), drawn_by = $3, version = version + 1, updated_at = now() WHERE province_code = $1 AND id = $2`, [
     scope.provinceCode,
