@@ -23,7 +23,6 @@ import { noFieldFor, testingFieldErrors } from './shared.ts';
 
 export default function CollectPage() {
   const { t } = useTranslation();
-  const me = useMe();
   const [params, update] = useUrlParams();
   const eventId = params.get('event') ? Number(params.get('event')) : null;
   const date = params.get('date') ?? todayInVietnam();
@@ -87,7 +86,7 @@ export default function CollectPage() {
           ))}
         </Stack>
       )}
-      <PoolAdvisor unitCode={me.unitCode} />
+      <PoolAdvisor />
     </Stack>
   );
 }

@@ -70,34 +70,36 @@ export default function LabPage() {
         </Card>
       )}
       {labs.data && !active.length && !adding && <Text c="dimmed">{t('testing.lab.noLabHint')}</Text>}
-      <Tabs value={tab} onChange={(v) => set('tab', v === 'worklist' ? null : v)} keepMounted={false}>
-        <Tabs.List style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden' }}>
-          <Tabs.Tab value="worklist" leftSection={<IconListCheck size={16} />} rightSection={c.waiting != null ? <Badge size="sm" variant="light" color={c.overdue ? 'red' : undefined}>{c.waiting}</Badge> : null}>
-            {t('testing.lab.worklist')}
-          </Tabs.Tab>
-          <Tabs.Tab value="import" leftSection={<IconFileImport size={16} />}>
-            {t('testing.lab.import')}
-          </Tabs.Tab>
-          <Tabs.Tab value="conflicts" leftSection={<IconAlertTriangle size={16} />} rightSection={c.conflicts > 0 ? <Badge size="sm" color="orange">{c.conflicts}</Badge> : null}>
-            {t('testing.lab.conflicts')}
-          </Tabs.Tab>
-          <Tabs.Tab value="followup" leftSection={<IconUsersGroup size={16} />} rightSection={c.followUps > 0 ? <Badge size="sm" color="red">{c.followUps}</Badge> : null}>
-            {t('testing.lab.followup')}
-          </Tabs.Tab>
-        </Tabs.List>
-        <Tabs.Panel value="worklist" pt="sm">
-          {labId && <LabWorklist labId={labId} />}
-        </Tabs.Panel>
-        <Tabs.Panel value="import" pt="sm">
-          {labId && <ResultImport labId={labId} />}
-        </Tabs.Panel>
-        <Tabs.Panel value="conflicts" pt="sm">
-          <ConflictList />
-        </Tabs.Panel>
-        <Tabs.Panel value="followup" pt="sm">
-          <FollowUpList />
-        </Tabs.Panel>
-      </Tabs>
+      {labId && (
+        <Tabs value={tab} onChange={(v) => set('tab', v === 'worklist' ? null : v)} keepMounted={false}>
+          <Tabs.List style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden' }}>
+            <Tabs.Tab value="worklist" leftSection={<IconListCheck size={16} />} rightSection={c.waiting != null ? <Badge size="sm" variant="light" color={c.overdue ? 'red' : undefined}>{c.waiting}</Badge> : null}>
+              {t('testing.lab.worklist')}
+            </Tabs.Tab>
+            <Tabs.Tab value="import" leftSection={<IconFileImport size={16} />}>
+              {t('testing.lab.import')}
+            </Tabs.Tab>
+            <Tabs.Tab value="conflicts" leftSection={<IconAlertTriangle size={16} />} rightSection={c.conflicts > 0 ? <Badge size="sm" color="orange">{c.conflicts}</Badge> : null}>
+              {t('testing.lab.conflicts')}
+            </Tabs.Tab>
+            <Tabs.Tab value="followup" leftSection={<IconUsersGroup size={16} />} rightSection={c.followUps > 0 ? <Badge size="sm" color="red">{c.followUps}</Badge> : null}>
+              {t('testing.lab.followup')}
+            </Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="worklist" pt="sm">
+            {labId && <LabWorklist labId={labId} />}
+          </Tabs.Panel>
+          <Tabs.Panel value="import" pt="sm">
+            {labId && <ResultImport labId={labId} />}
+          </Tabs.Panel>
+          <Tabs.Panel value="conflicts" pt="sm">
+            <ConflictList />
+          </Tabs.Panel>
+          <Tabs.Panel value="followup" pt="sm">
+            <FollowUpList />
+          </Tabs.Panel>
+        </Tabs>
+      )}
     </Stack>
   );
 }

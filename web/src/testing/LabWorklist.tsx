@@ -3,7 +3,7 @@
 // finds its row; a result is three big buttons and a Ct.
 import { useMemo, useState } from 'react';
 import { Anchor, Badge, Button, Card, Group, NumberInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -146,6 +146,7 @@ export function LabWorklist({ labId }: { labId: string }) {
 
 function ResultEntry({ item, labId, onDone }: { item: WorkItem; labId: string; onDone(s: Saved): void }) {
   const { t } = useTranslation();
+  const narrow = useMediaQuery('(max-width: 30em)');
   const qc = useQueryClient();
   const [outcome, setOutcome] = useState<TestResult | null>(null);
   const [ct, setCt] = useState<number | string>('');
@@ -185,6 +186,7 @@ function ResultEntry({ item, labId, onDone }: { item: WorkItem; labId: string; o
         onChange={(v) => setOutcome(v as TestResult)}
         data={OUTCOMES.map((o) => ({ value: o, label: t(`testing.result.${o}`) }))}
         autoContrast
+        orientation={narrow ? 'vertical' : 'horizontal'}
         color={outcome ? outcomeColor[outcome] : undefined}
         aria-label={t('testing.lab.result')}
       />

@@ -1,7 +1,7 @@
 // "Gợi ý cỡ gộp mẫu": from the estimated prevalence, the pool size k with the fewest expected tests
 // per person (Dorfman: 1/k + 1 − (1 − p)^k), within the policy's maximum, and what it saves.
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { Badge, Card, Group, NumberInput, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Card, Group, NumberInput, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -15,14 +15,16 @@ import { pct } from './shared.ts';
 
 const Chart = lazy(() => import('./Chart.tsx'));
 
+/** With a unit the area's risk comes from the policy (zones, listed units); without one the officer says which kind of area. */
 export function PoolAdvisor({ unitCode, initialPrevalence = 1 }: { unitCode?: string | null; initialPrevalence?: number }) {
   const { t } = useTranslation();
   const [prev, setPrev] = useState<number | string>(initialPrevalence);
+  const [risk, setRisk] = useState<'low' | 'high'>('low');
   const [debounced] = useDebouncedValue(Number(prev), 300);
   const valid = Number.isFinite(debounced) && debounced > 0 && debounced < 100;
   const q = useQuery({
-    queryKey: ['testing', 'advisor', debounced, unitCode],
-    queryFn: ({ signal }) => api<Advice>('/testing/pool-advisor', { query: { prevalence: debounced / 100, unit: unitCode }, signal }),
+    queryKey: ['testing', 'advisor', debounced, unitCode, risk],
+    queryFn: ({ signal }) => api<Advice>('/testing/pool-advisor', { query: { prevalence: debounced / 100, unit: unitCode, risk: unitCode ? undefined : risk }, signal }),
     enabled: valid,
     placeholderData: keepPreviousData,
   });
@@ -77,6 +79,18 @@ export function PoolAdvisor({ unitCode, initialPrevalence = 1 }: { unitCode?: st
           error={!valid && String(prev) !== '' ? t('fieldErrors.invalid') : undefined}
           name="advisorPrevalence"
         />
+        {!unitCode && (
+          <SegmentedControl
+            value={risk}
+            onChange={(v) => setRisk(v as 'low' | 'high')}
+            data={[
+              { value: 'low', label: t('testing.advisor.lowRiskArea') },
+              { value: 'high', label: t('testing.advisor.highRiskArea') },
+            ]}
+            aria-label={t('testing.advisor.area')}
+            w="fit-content"
+          />
+        )}
         {q.error ? (
           <ErrorAlert error={q.error} />
         ) : a ? (

@@ -3,6 +3,7 @@
 // commune gets a confirmation task. The page also gives the link of the citizens' self-report page.
 import { useState, type FormEvent } from 'react';
 import { Alert, Anchor, Badge, Button, Card, CopyButton, Group, SegmentedControl, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconCopy, IconPhoto } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -45,18 +46,16 @@ export default function RapidPage() {
         <Text size="sm" fw={600}>
           {t('testing.rapid.selfLink')}
         </Text>
-        <Group gap="xs" wrap="nowrap">
-          <Anchor href={selfLink} target="_blank" size="sm" style={{ wordBreak: 'break-all' }} data-testid="self-link">
-            {selfLink}
-          </Anchor>
-          <CopyButton value={selfLink}>
-            {({ copied, copy }) => (
-              <Button size="xs" variant="light" leftSection={<IconCopy size={14} />} onClick={copy}>
-                {copied ? t('testing.rapid.copied') : t('testing.rapid.copy')}
-              </Button>
-            )}
-          </CopyButton>
-        </Group>
+        <Anchor href={selfLink} target="_blank" size="sm" style={{ wordBreak: 'break-all' }} data-testid="self-link">
+          {selfLink}
+        </Anchor>
+        <CopyButton value={selfLink}>
+          {({ copied, copy }) => (
+            <Button size="xs" variant="light" leftSection={<IconCopy size={14} />} onClick={copy} mt={6} w="fit-content">
+              {copied ? t('testing.rapid.copied') : t('testing.rapid.copy')}
+            </Button>
+          )}
+        </CopyButton>
       </Card>
       <Card withBorder>
         <Title order={2} size="h5" mb="xs">
@@ -140,6 +139,7 @@ function Effect({ r }: { r: RapidTest }) {
 
 function RapidForm() {
   const { t } = useTranslation();
+  const narrow = useMediaQuery('(max-width: 30em)');
   const qc = useQueryClient();
   const [person, setPerson] = useState<Person | null>(null);
   const [outsider, setOutsider] = useState(false);
@@ -217,6 +217,7 @@ function RapidForm() {
             onChange={(v) => setOutcome(v as RapidOutcome)}
             data={(['negative', 'positive', 'invalid'] as const).map((o) => ({ value: o, label: t(`testing.result.${o}`) }))}
             autoContrast
+            orientation={narrow ? 'vertical' : 'horizontal'}
             color={outcome ? resultColor[outcome] : undefined}
             aria-label={t('testing.lab.result')}
           />

@@ -128,7 +128,7 @@ export interface SitePerson {
   barcode: string | null;
 }
 
-export const usePlans = () => useQuery({ queryKey: ['testing', 'plans'], queryFn: ({ signal }) => api<{ items: PlanListItem[] }>('/testing/plans', { signal }).then((r) => r.items) });
+export const usePlans = () => useQuery({ queryKey: ['testing', 'plans'], queryFn: ({ signal }) => api<PlanListItem[]>('/testing/plans', { signal }) });
 export const usePlan = (id: number | null) =>
   useQuery({ queryKey: ['testing', 'plan', id], queryFn: ({ signal }) => api<Plan>(`/testing/plans/${id}`, { signal }), enabled: id != null });
 export const useSitePeople = (planId: number, siteId: number | null, enabled: boolean) =>
