@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { openDb } from '../src/server/db/index.ts';
+import { migrate } from '../src/server/db/migrate.ts';
 import { hashPassword } from '../src/server/modules/auth/service.ts';
 import { launchBrowser } from '../test/browser/support.ts';
 
@@ -33,6 +34,8 @@ async function main() {
   const url = new URL(adminUrl!);
   url.pathname = '/chongdich_bench_cases';
   const db = await openDb({ databaseUrl: url.toString() });
+  // The database may come from an older checkout: bring its schema up to date, as bench/cases.bench.ts does.
+  await migrate(db);
   const password = randomBytes(12).toString('base64url');
   await db.query(`UPDATE app_user SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE province_code = '20' AND username = 'admin'`, [await hashPassword(password)]);
   const app = await buildApp({ db, config: loadConfig({ sharedDataDir: SHARED }), webDir: WEB });

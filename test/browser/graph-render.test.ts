@@ -180,6 +180,18 @@ describe('large-graph renderer', () => {
     await expect.poll(async () => near(await pixel(page, f1), clusterColor(clusterOf(model, contact)))).toBe(true);
   });
 
+  it('draws the graph again when the browser takes its WebGL context away', async () => {
+    await openGraph(page);
+    const f1 = await placeOf(page, await lonely(page, 1, 3));
+    expect(near(await pixel(page, f1), DEGREE_COLORS[1])).toBe(true);
+    await page.getByTestId('contact-graph').locator('canvas').first().evaluate((c) => {
+      const gl = (c as HTMLCanvasElement).getContext('webgl2') ?? (c as HTMLCanvasElement).getContext('webgl');
+      gl!.getExtension('WEBGL_lose_context')!.loseContext();
+    });
+    await expect.poll(async () => near(await pixel(page, f1), DEGREE_COLORS[1])).toBe(true);
+    await expect.poll(() => page.getByTestId('contact-graph').locator('canvas').count()).toBe(2);
+  });
+
   it('opens the person clicked', async () => {
     await openGraph(page);
     const v = await lonely(page, 0, 4);

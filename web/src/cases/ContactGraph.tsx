@@ -40,6 +40,8 @@ export function ContactGraph({ payload, filter, onOpenPerson, fetchNames, height
   const [ready, setReady] = useState(false);
   const [failed, setFailed] = useState(false);
   const [tapped, setTapped] = useState<{ v: number; label: string } | null>(null);
+  /** Counts the WebGL contexts the browser took away: each time, the view is made again. */
+  const [generation, setGeneration] = useState(0);
 
   // Laying out is the expensive part: redo it only when the payload or the kept people change, not when a
   // new filter object with the same values comes in, nor for a change of colouring.
@@ -66,6 +68,7 @@ export function ContactGraph({ payload, filter, onOpenPerson, fetchNames, height
       onTap: (v) => setTapped(v === null ? null : { v, label: viewRef.current?.labelOf(v) ?? '' }),
       fetchNames: (people) => namesRef.current?.(people) ?? Promise.resolve(new Map()),
       onLabels: () => setTapped((tp) => (tp && viewRef.current ? { v: tp.v, label: viewRef.current.labelOf(tp.v) } : tp)),
+      onLost: () => setGeneration((g) => g + 1),
     };
     try {
       viewRef.current = drawer === 'sigma' ? mountSigmaGraph(el, model, options) : mountPointGraph(el, model, options);
@@ -83,11 +86,11 @@ export function ContactGraph({ payload, filter, onOpenPerson, fetchNames, height
       setReady(false);
       setTapped(null);
     };
-  }, [model, drawer]);
+  }, [model, drawer, generation]);
 
   useEffect(() => {
     viewRef.current?.setColourBy(filter.colourBy);
-  }, [model, filter.colourBy]);
+  }, [model, filter.colourBy, generation]);
 
   const camera = (move: 'in' | 'out' | 'reset') => viewRef.current?.move(move);
 

@@ -167,8 +167,17 @@ export function nodeColourBytes(model: GraphModel, colourBy: ColourBy): { fill: 
     return c;
   };
   const becameCase = bytes(BECAME_CASE_BORDER);
+  // Colouring by status or degree depends on degree and status only: work each pair out once.
+  const byKind = new Map<string, [number, number, number]>();
   for (let v = 0, o = 0; v < model.n; v++, o += 4) {
-    const c = bytes(nodeColor(colourBy, model.degree[v], model.status[v], clusterOf(model, v)));
+    let c: [number, number, number];
+    if (colourBy === 'cluster') c = bytes(clusterColor(clusterOf(model, v)));
+    else {
+      const kind = model.degree[v] === 0 ? model.status[v] : model.degree[v] + '';
+      let k = byKind.get(kind);
+      if (!k) byKind.set(kind, (k = bytes(nodeColor(colourBy, model.degree[v], model.status[v], null))));
+      c = k;
+    }
     const r = colourBy === 'status' && model.status[v] === 'became_case' ? becameCase : c;
     fill[o] = c[0];
     fill[o + 1] = c[1];

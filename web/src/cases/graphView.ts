@@ -15,6 +15,8 @@ export interface GraphViewOptions {
   fetchNames?(personIds: number[]): Promise<Map<number, string>>;
   /** Some labels changed (names came in). */
   onLabels?(): void;
+  /** The browser took the WebGL context away (too many open, GPU reset): the view must be made again. */
+  onLost?(): void;
 }
 
 /** What ContactGraph can do with either renderer. */

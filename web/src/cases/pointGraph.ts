@@ -17,7 +17,6 @@ import {
   LINK_HIGHLIGHT,
   NODE_SIZES,
   TRANSMISSION_COLOR,
-  byDegreeDescending,
   linksOf,
   nameLabel,
   nodeColourBytes,
@@ -84,6 +83,7 @@ export function mountPointGraph(el: HTMLElement, model: GraphModel, options: Gra
       if (v !== null) void nameSome([v]);
     },
     onHover: (v) => void nameSome([v]),
+    onLost: options.onLost,
     labelOf,
     onSettle: () => {
       if (!view.labelsShown()) return;
@@ -114,6 +114,8 @@ export interface PointGraphOptions {
   onSettle?(): void;
   /** The pointer came over node v. */
   onHover?(v: number): void;
+  /** The WebGL context was lost. */
+  onLost?(): void;
 }
 
 /** Zoomed out at most to a quarter of the fitted view; zoomed in at most to this many pixels per layout unit. */
@@ -251,7 +253,7 @@ export class PointGraph {
   private readonly labels: HTMLCanvasElement;
   private readonly gl: GL;
   private readonly ctx: CanvasRenderingContext2D;
-  private readonly grid: NodeGrid;
+  private gridCache: NodeGrid | null = null;
   private readonly tiles: Tiles;
   /** Node index → its place in the drawing buffers (by degree class, deepest first, then tile). */
   private readonly drawRank: Int32Array;
@@ -336,7 +338,6 @@ export class PointGraph {
     };
 
     const { n, x, y, degree } = model;
-    this.grid = new NodeGrid(x, y, model.box);
     this.tiles = new Tiles(model.box, TILES);
     const T = this.tiles.count;
     const nodeKey = new Int32Array(n);
@@ -392,11 +393,6 @@ export class PointGraph {
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
     this.resize();
-  }
-
-  /** The camera (for tests and the benchmark). */
-  getCamera(): Camera {
-    return { ...this.camera };
   }
 
   setColourBy(colourBy: ColourBy) {
@@ -487,16 +483,24 @@ export class PointGraph {
     this.labels.remove();
   }
 
+  /** The grid of the layout for picking and for the people on screen, made the first time it is needed. */
+  private get grid(): NodeGrid {
+    return (this.gridCache ??= new NodeGrid(this.model.x, this.model.y, this.model.box));
+  }
+
   // ---- drawing
 
   private uploadColours() {
     const { model, gl } = this;
     const { fill, ring } = nodeColourBytes(model, this.options.colourBy);
-    const order = new Uint8Array(model.n * 8);
+    // Fill then ring, 4 bytes each, in drawing order (as 32-bit words: no per-node objects).
+    const fills = new Uint32Array(fill.buffer);
+    const rings = new Uint32Array(ring.buffer);
+    const order = new Uint32Array(model.n * 2);
     for (let v = 0; v < model.n; v++) {
-      const o = 8 * this.drawRank[v];
-      order.set(fill.subarray(4 * v, 4 * v + 4), o);
-      order.set(ring.subarray(4 * v, 4 * v + 4), o + 4);
+      const o = 2 * this.drawRank[v];
+      order[o] = fills[v];
+      order[o + 1] = rings[v];
     }
     gl.bindBuffer(gl.ARRAY_BUFFER, this.colours);
     gl.bufferData(gl.ARRAY_BUFFER, order, gl.STATIC_DRAW);
@@ -967,6 +971,10 @@ export class PointGraph {
       this.animateTo(this.zoomed(this.animation?.to ?? this.camera, 2, p.x, p.y), ANIMATION_MS);
     });
     on('contextmenu', (e) => e.preventDefault());
+    on('webglcontextlost' as keyof HTMLElementEventMap, (e) => {
+      e.preventDefault();
+      this.options.onLost?.();
+    });
   }
 
   private highlightIfMouse(v: number) {
