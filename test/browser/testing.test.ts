@@ -78,6 +78,7 @@ describe('testing: plan → collect → pool → import → positive pool → re
     await page.getByRole('button', { name: 'Lập kế hoạch mới' }).click();
     const form = page.getByTestId('plan-form');
     await form.getByRole('textbox', { name: 'Ngân sách (số xét nghiệm)' }).fill('400');
+    await form.getByRole('textbox', { name: 'Hạt giống' }).fill('20211201');
     const s = form.getByTestId('stratum').first();
     await s.getByRole('textbox', { name: 'Nhóm', exact: true }).fill('Người dân ngẫu nhiên');
     await choose(page, s, 'Rút từ dân cư của', commune().unitName.replace(/^(Phường|Xã|Thị trấn) /, ''), new RegExp(commune().unitName));
@@ -104,14 +105,28 @@ describe('testing: plan → collect → pool → import → positive pool → re
     await site.locator('tbody tr').first().waitFor();
     expect(await site.locator('tbody tr').count()).toBe(finite);
     drawn = await q(
-      `SELECT p.id, p.full_name FROM sampling_draw d JOIN person p ON p.province_code = d.province_code AND p.id = d.person_id WHERE d.province_code = '20' AND d.plan_id = $1 ORDER BY d.draw_order`,
+      // People with a CCCD first: the checkpoint looks them up by it.
+      `SELECT p.id, p.full_name FROM sampling_draw d JOIN person p ON p.province_code = d.province_code AND p.id = d.person_id WHERE d.province_code = '20' AND d.plan_id = $1 ORDER BY (p.cccd IS NULL), d.draw_order`,
       [planId],
     );
     expect(drawn).toHaveLength(finite);
+    expect(await page.getByTestId('plan-seed').textContent()).toContain('20211201');
     const xlsx = await page.request.get(new URL((await page.getByTestId('lists-xlsx').getAttribute('href'))!, server.url).toString());
     expect(xlsx.status()).toBe(200);
     expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
     await screenshot(page, 'testing-plan-drawn');
+
+    // Printing a site's list renders only that list for the printer (window.print stubbed).
+    await page.evaluate(() => {
+      window.print = () => window.dispatchEvent(new Event('afterprint'));
+    });
+    await site.getByRole('button', { name: 'In danh sách' }).click();
+    await page.emulateMedia({ media: 'print' });
+    await page.getByTestId('print-lists').locator('tbody tr').nth(finite - 1).waitFor({ state: 'attached' });
+    await page.emulateMedia({ media: 'screen' });
+
+    await page.goto('/testing/plans');
+    await page.getByTestId('plans').getByText('Kế hoạch lấy mẫu ngày').first().waitFor();
   });
 
   it('the health worker, on a phone, opens a session, registers tubes and composes a pool; bad scans are refused on the spot', async () => {
@@ -223,6 +238,22 @@ describe('testing: plan → collect → pool → import → positive pool → re
     await screenshot(page, 'testing-followup');
     await pool.getByTestId('case-link').click();
     await page.waitForURL(`**/cases/${made.id}`);
+  });
+
+  it('a different result for the same pool is held for review, not written over', async () => {
+    const page = pages[0];
+    await page.goto('/testing/lab?tab=import');
+    const csv = ['Mã mẫu,Kết quả,Ct', 'POOL-0001,Âm tính,'].join('\r\n');
+    await page.getByTestId('result-dropzone').locator('input[type=file]').setInputFiles({ name: 'chay-lai.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('result-import').and(page.locator('[data-status=done]')).waitFor({ timeout: 60_000 });
+    await page.getByRole('tab', { name: /Mâu thuẫn/ }).click();
+    const conflict = page.getByTestId('conflict').filter({ hasText: 'POOL-0001' });
+    await conflict.waitFor();
+    await conflict.getByRole('textbox', { name: /Ghi chú/ }).fill('Chạy lại nhầm giếng');
+    await conflict.getByRole('button', { name: 'Giữ kết quả đã ghi' }).click();
+    await page.getByText('Đã xử lý mâu thuẫn của POOL-0001').waitFor();
+    expect(await q(`SELECT status FROM result_conflict WHERE province_code = '20'`)).toEqual([{ status: 'kept' }]);
+    expect(await q(`SELECT outcome FROM pool WHERE province_code = '20' AND barcode = 'POOL-0001'`)).toEqual([{ outcome: 'positive' }]);
   });
 
   it('a checkpoint finds the results by CCCD: the positive stops, a negative is valid 72 h', async () => {
