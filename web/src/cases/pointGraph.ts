@@ -825,12 +825,17 @@ export class PointGraph {
         drawn++;
       }
     }
-    // The lit people: their labels in white boxes, whatever the zoom.
-    for (const v of this.litNodes.slice(-60)) {
+    // The lit people: their labels in white boxes, whatever the zoom — the person pointed at first, then
+    // those linked to them where a box still fits.
+    const boxes: [number, number, number, number][] = [];
+    for (const v of this.litNodes.slice(-60).reverse()) {
       const [sx, sy] = toScreen(camera, viewport, model.x[v], model.y[v]);
       const text = this.options.labelOf(v);
       const x = sx + nodeSize(model.degree[v]) * scale + 4;
       const w = ctx.measureText(text).width;
+      const box: [number, number, number, number] = [x - 4, sy - 10, x + w + 4, sy + 10];
+      if (boxes.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+      boxes.push(box);
       ctx.shadowColor = 'rgba(0, 0, 0, 0.25)';
       ctx.shadowBlur = 4;
       ctx.fillStyle = '#fff';
