@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DuplicateTracker,
+  RowCache,
   birthDateOf,
   buildUnitIndex,
   isBlankRow,
@@ -166,8 +167,43 @@ describe('duplicates and blank rows', () => {
     expect(issueMessage(dup, 'en')).toBe('Same person as row 2');
     expect(t.check({ naturalKey: 'h:H1|an|2015-01-01', cccd: null }, 9)).toEqual({ column: 'full_name', code: 'duplicate_in_file', firstRow: 3 });
   });
+  it('keeps exact track of millions of CCCDs and other keys', () => {
+    const t = new DuplicateTracker();
+    const cccd = (i: number) => '020' + String(1e8 + i * 7919).padStart(9, '0');
+    let repeated = 0;
+    for (let i = 0; i < 300_000; i++) if (t.check({ naturalKey: cccd(i), cccd: cccd(i) }, i + 2)) repeated++;
+    for (let i = 0; i < 1000; i++) if (t.check({ naturalKey: `h:H${i}|an|2015-01-01`, cccd: null }, 400_000 + i)) repeated++;
+    expect(repeated).toBe(0);
+    expect(t.size).toBe(301_000);
+    for (const i of [0, 1, 123_456, 299_999]) expect(t.check({ naturalKey: cccd(i), cccd: cccd(i) }, 500_000)?.firstRow).toBe(i + 2);
+    expect(t.check({ naturalKey: 'h:H999|an|2015-01-01', cccd: null }, 500_001)?.firstRow).toBe(400_999);
+    expect(t.check({ naturalKey: cccd(300_000), cccd: cccd(300_000) }, 500_002)).toBeNull();
+    // A natural key that only looks like a CCCD (the row has none) is another person.
+    expect(t.check({ naturalKey: cccd(5), cccd: null }, 500_003)).toBeNull();
+  });
   it('recognises blank rows', () => {
     expect(isBlankRow(['', ' ', null, undefined])).toBe(true);
     expect(isBlankRow(['', 0])).toBe(false);
+  });
+});
+
+describe('the row cache', () => {
+  it('gives the same answer as validating every row afresh', () => {
+    const rows: RawValue[][] = [];
+    for (let i = 0; i < 200; i++) {
+      rows.push(
+        row({
+          cccd: i % 7 === 0 ? '' : '02008500' + String(1000 + i),
+          name: ['Nguyễn Văn An', '  nguyễn   Văn An ', 'An3', '', 'Nguyễn Thị Huyền'][i % 5],
+          birth: ['02/03/1985', '1985-03-02', '31/02/1985', '', '01/01/2030', 31108][i % 6],
+          sex: ['Nam', 'nam', 'Nữ', 'X', '', 'Nu\u0303'.normalize('NFD')][i % 6],
+          commune: ['05971', '5971', '99999', '', '05974'][i % 5],
+          village: ['T1', 'Nà Pàn', 'Bản Làn', 'Không Có', ''][i % 5],
+          address: ['Số 1  Lê Lợi', '', 'Số 1 Lê Lợi'][i % 3],
+        }),
+      );
+    }
+    const cached = { ...ctx, cache: new RowCache() };
+    for (let round = 0; round < 2; round++) for (const r of rows) expect(validatePersonRow(r, map, cached)).toEqual(validatePersonRow(r, map, ctx));
   });
 });

@@ -173,6 +173,66 @@ export interface RowContext {
   units: UnitIndex;
   /** Today as YYYY-MM-DD: a birth date after it is impossible. */
   today: string;
+  /** Remembered answers for cells that repeat (give one per import; see RowCache). */
+  cache?: RowCache;
+}
+
+/** Entries a RowCache map holds before it starts again (bounds the memory of a long import). */
+const CACHE_LIMIT = 100_000;
+
+/**
+ * What validating a cell gave, for the cells that repeat across a registry: names (a few thousand
+ * family/middle/given combinations), birth dates, sexes, communes, villages, household addresses.
+ * Checking a row is pure, so the answers are the same; only the time differs (about half of it
+ * went into Unicode normalisation and regular expressions of values already seen).
+ */
+export class RowCache {
+  readonly names = new Memo<NameCheck>();
+  readonly dates = new Memo<string | null>();
+  readonly sexes = new Memo<Sex | null>();
+  readonly communes = new Memo<CommuneEntry | undefined>();
+  readonly villages = new Memo<Place | null | undefined>();
+  readonly addresses = new Memo<string>();
+}
+
+/** Answers by key, the last one first (rows of a household come together and share their commune, village and address). */
+class Memo<T> {
+  private readonly map = new Map<string, T>();
+  private lastKey: string | null = null;
+  private lastValue: T | undefined;
+
+  get(key: string, f: (key: string) => T): T {
+    if (key === this.lastKey) return this.lastValue as T;
+    let v = this.map.get(key);
+    if (v === undefined && !this.map.has(key)) {
+      v = f(key);
+      if (this.map.size >= CACHE_LIMIT) this.map.clear();
+      this.map.set(key, v);
+    }
+    this.lastKey = key;
+    this.lastValue = v;
+    return v as T;
+  }
+}
+
+function memo<T>(m: Memo<T> | undefined, key: string, f: (key: string) => T): T {
+  return m ? m.get(key, f) : f(key);
+}
+
+interface NameCheck {
+  fullName: string;
+  nameSearch: string;
+  issue: IssueCode | null;
+}
+
+function checkName(raw: string): NameCheck {
+  const fullName = normalizeName(raw);
+  const nameSearch = searchKey(fullName);
+  let issue: IssueCode | null = null;
+  if (!nameSearch) issue = 'full_name.required';
+  else if (!NAME_PATTERN.test(fullName)) issue = 'full_name.invalid';
+  else if (fullName.length > MAX_NAME) issue = 'full_name.too_long';
+  return { fullName, nameSearch, issue };
 }
 
 const MAX_NAME = 150;
@@ -228,17 +288,16 @@ export function isBlankRow(values: readonly RawValue[]): boolean {
 export function validatePersonRow(values: readonly RawValue[], map: HeaderMap, ctx: RowContext): RowResult {
   const issues: RowIssue[] = [];
 
-  const fullName = normalizeName(text(get(values, map, 'full_name')));
-  const nameSearch = searchKey(fullName);
-  if (!nameSearch) issues.push({ column: 'full_name', code: 'full_name.required' });
-  else if (!NAME_PATTERN.test(fullName)) issues.push({ column: 'full_name', code: 'full_name.invalid' });
-  else if (fullName.length > MAX_NAME) issues.push({ column: 'full_name', code: 'full_name.too_long' });
+  const cache = ctx.cache;
+  const { fullName, nameSearch, issue: nameIssue } = memo(cache?.names, text(get(values, map, 'full_name')), checkName);
+  if (nameIssue) issues.push({ column: 'full_name', code: nameIssue });
 
   const birthRaw = get(values, map, 'birth_date');
   let birthDate: string | null = null;
-  if (text(birthRaw) === '') issues.push({ column: 'birth_date', code: 'birth_date.required' });
+  const birthText = text(birthRaw);
+  if (birthText === '') issues.push({ column: 'birth_date', code: 'birth_date.required' });
   else {
-    birthDate = birthDateOf(birthRaw);
+    birthDate = typeof birthRaw === 'string' ? memo(cache?.dates, birthText, birthDateOf) : birthDateOf(birthRaw);
     if (!birthDate || birthDate < '1900-01-01') {
       issues.push({ column: 'birth_date', code: 'birth_date.invalid' });
       birthDate = null;
@@ -249,7 +308,7 @@ export function validatePersonRow(values: readonly RawValue[], map: HeaderMap, c
   }
 
   const sexText = text(get(values, map, 'sex'));
-  const sex = sexText ? parseSex(sexText) : null;
+  const sex = sexText === 'Nam' ? 'M' : sexText === 'Nữ' ? 'F' : sexText ? memo(cache?.sexes, sexText, parseSex) : null;
   if (!sexText) issues.push({ column: 'sex', code: 'sex.required' });
   else if (!sex) issues.push({ column: 'sex', code: 'sex.invalid' });
 
@@ -272,7 +331,7 @@ export function validatePersonRow(values: readonly RawValue[], map: HeaderMap, c
   let communeCode = '';
   let villageCode: string | null = null;
   const communeRaw = text(get(values, map, 'commune_code'));
-  const commune = communeRaw ? ctx.units.communes.get(codeKey(communeRaw)) : undefined;
+  const commune = communeRaw ? memo(cache?.communes, communeRaw, (c) => ctx.units.communes.get(codeKey(c))) : undefined;
   if (!communeRaw) issues.push({ column: 'commune_code', code: 'commune.required' });
   else if (!commune) issues.push({ column: 'commune_code', code: 'commune.unknown' });
   else {
@@ -280,7 +339,7 @@ export function validatePersonRow(values: readonly RawValue[], map: HeaderMap, c
     place = commune;
     const villageRaw = text(get(values, map, 'village'));
     if (villageRaw) {
-      const village = commune.villagesByCode.get(villageRaw) ?? commune.villagesByName.get(searchKey(villageRaw));
+      const village = memo(cache?.villages, commune.code + '\u0000' + villageRaw, () => commune.villagesByCode.get(villageRaw) ?? commune.villagesByName.get(searchKey(villageRaw)));
       if (village === null) issues.push({ column: 'village', code: 'village.ambiguous' });
       else if (!village) issues.push({ column: 'village', code: 'village.unknown' });
       else {
@@ -294,7 +353,8 @@ export function validatePersonRow(values: readonly RawValue[], map: HeaderMap, c
   if (householdId && householdId.length > MAX_HOUSEHOLD_ID) issues.push({ column: 'household_id', code: 'household_id.too_long' });
   else if (!householdId && !cccdRaw) issues.push({ column: 'household_id', code: 'household_id.required' });
 
-  const address = normalizeName(text(get(values, map, 'address'))) || null;
+  const addressText = text(get(values, map, 'address'));
+  const address = (addressText && memo(cache?.addresses, addressText, normalizeName)) || null;
   if (address && address.length > MAX_ADDRESS) issues.push({ column: 'address', code: 'address.too_long' });
 
   if (issues.length) return { ok: false, issues };
@@ -322,23 +382,73 @@ export function naturalKeyOf(cccd: string | null, householdId: string | null, na
   return cccd ?? `h:${householdId ?? ''}|${nameSearch}|${birthDate}`;
 }
 
-/** Remembers each person's first row so later rows of the same person are reported as duplicates. */
+/**
+ * Remembers each person's first row so later rows of the same person are reported as duplicates.
+ * A registry of millions keeps millions of keys: the 12-digit CCCD keys (most people) are kept as
+ * exact numbers in an open-addressing table of typed arrays instead of a Map of strings, which
+ * keeps the garbage collector out of it; the other keys (people without a CCCD) go in a Map.
+ */
 export class DuplicateTracker {
-  private readonly firstRows = new Map<string, number>();
+  private readonly others = new Map<string, number>();
+  private keys = new Float64Array(1 << 16); // 0 = empty slot (no CCCD is 000000000000: province 000 does not exist)
+  private rows = new Int32Array(1 << 16);
+  private count = 0;
 
   /** The issue for a repeated person, or null the first time the person is seen. */
   check(person: Pick<PersonRecord, 'naturalKey' | 'cccd'>, rowNumber: number): RowIssue | null {
-    const first = this.firstRows.get(person.naturalKey);
-    if (first === undefined) {
-      this.firstRows.set(person.naturalKey, rowNumber);
-      return null;
+    const key = person.naturalKey;
+    let first: number | undefined;
+    if (key.length === 12 && person.cccd === key && /^\d{12}$/.test(key) && Number(key) > 0) first = this.checkNumber(Number(key), rowNumber);
+    else {
+      first = this.others.get(key);
+      if (first === undefined) this.others.set(key, rowNumber);
     }
+    if (first === undefined) return null;
     return { column: person.cccd ? 'cccd' : 'full_name', code: 'duplicate_in_file', firstRow: first };
   }
 
-  get size() {
-    return this.firstRows.size;
+  /** The first row of key, or undefined after recording rowNumber for it. */
+  private checkNumber(key: number, rowNumber: number): number | undefined {
+    if ((this.count + 1) * 2 > this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    for (let i = hashNumber(key) & mask; ; i = (i + 1) & mask) {
+      const k = this.keys[i];
+      if (k === key) return this.rows[i];
+      if (k === 0) {
+        this.keys[i] = key;
+        this.rows[i] = rowNumber;
+        this.count++;
+        return undefined;
+      }
+    }
   }
+
+  private grow() {
+    const keys = this.keys;
+    const rows = this.rows;
+    this.keys = new Float64Array(keys.length * 2);
+    this.rows = new Int32Array(keys.length * 2);
+    const mask = this.keys.length - 1;
+    for (let j = 0; j < keys.length; j++) {
+      if (keys[j] === 0) continue;
+      let i = hashNumber(keys[j]) & mask;
+      while (this.keys[i] !== 0) i = (i + 1) & mask;
+      this.keys[i] = keys[j];
+      this.rows[i] = rows[j];
+    }
+  }
+
+  get size() {
+    return this.count + this.others.size;
+  }
+}
+
+/** A well-mixed 32-bit hash of an integer below 2^53 (the serial digits of a CCCD are its low digits). */
+function hashNumber(n: number): number {
+  let h = Math.imul((n % 4294967296) | 0, 0x9e3779b1) ^ Math.imul(Math.floor(n / 4294967296) | 0, 0x85ebca77);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return (h ^ (h >>> 13)) >>> 0;
 }
 
 // ---------------------------------------------------------------------------------------------
