@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cccdPrefix } from '../../src/domain/people/normalize.ts';
 import { checkPeopleFile, createPeopleJob, runPeopleImport, type Importer } from '../../src/server/modules/imports/service.ts';
-import { MAX_UPLOAD_BYTES } from '../../src/server/app.ts';
+import { MAX_UPLOAD_BYTES, buildApp } from '../../src/server/app.ts';
+import { deferIndexes } from '../../src/server/modules/imports/store.ts';
 
 const HEADER = 'Số CCCD,Họ và tên,Ngày sinh,Giới tính,Số điện thoại,Mã xã,Thôn,Mã hộ,Địa chỉ';
 
@@ -338,6 +339,59 @@ for (const kind of DB_KINDS) {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    it('loads a file bigger than the registry with the secondary indexes put off, then builds them again as they were', async () => {
+      const indexes = async () =>
+        (await ctx.db.query<{ indexname: string; indexdef: string }>(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'person' ORDER BY indexname`)).rows;
+      const before = await indexes();
+      expect(before.map((i) => i.indexname)).toContain('person_name_trgm');
+      const registered = await count(`SELECT count(*)::int AS n FROM person`);
+      const lines = [HEADER];
+      for (let i = 0; i < registered + 300; i++) {
+        lines.push(`${cccd(1980 + (i % 20), i % 2 ? 'F' : 'M', 200_000 + i)},Nông Văn Khối,15/0${1 + (i % 9)}/${1980 + (i % 20)},${i % 2 ? 'Nữ' : 'Nam'},,${communeA.code},,HK-BULK-${Math.floor(i / 3)},Bản Khối`);
+      }
+      lines.push(`${cccd(1960, 'M', 60)},Vi Văn Xuân,01/01/1960,Nam,,${communeA.code},,HK-9,`); // CCCD held by another record: refused while loading
+      const dir = mkdtempSync(join(tmpdir(), 'chongdich-import-test-'));
+      try {
+        const path = join(dir, 'bulk.csv');
+        writeFileSync(path, lines.join('\n'));
+        const importer: Importer = { provinceCode: '20', jurisdictionPath: '20/', userId: null, via: 'cli', req: null };
+        const checked = await checkPeopleFile(path);
+        const seen: Promise<number>[] = [];
+        const r = await runPeopleImport(ctx.db, importer, await createPeopleJob(ctx.db, importer, 'bulk.csv', null), checked, {
+          chunkSize: 500,
+          bulkMinRows: 100,
+          // Between chunks: the trigram index is not there, its definition is kept.
+          onProgress: () => void seen.push(count(`SELECT count(*)::int AS n FROM deferred_index WHERE index_name = 'person_name_trgm'`)),
+        });
+        expect(r).toMatchObject({ status: 'done', insertedRows: registered + 300, errorRows: 1 });
+        expect(r.errorsCsv).toContain('cccd.conflict');
+        expect(r.errorsCsv).toContain('Vi Văn Xuân'); // the refused row's cells, read from the file again
+        expect((await Promise.all(seen)).some((n) => n === 1)).toBe(true);
+        expect(await indexes()).toEqual(before);
+        expect(await count(`SELECT count(*)::int AS n FROM deferred_index`)).toBe(0);
+        const found = (await admin.get('/api/people?q=nong van khoi&limit=5')).json();
+        expect(found.items).toHaveLength(5);
+        // Importing it again changes nothing (the registry is now bigger than the file: indexes stay).
+        const again = await runPeopleImport(ctx.db, importer, await createPeopleJob(ctx.db, importer, 'bulk.csv', null), checked, { chunkSize: 500, bulkMinRows: 100 });
+        expect(again).toMatchObject({ status: 'done', insertedRows: 0, updatedRows: 0, unchangedRows: registered + 300, errorRows: 1 });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('builds at the next start the indexes an interrupted bulk load left out', async () => {
+      const before = (await ctx.db.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'person' ORDER BY indexname`)).rows;
+      const deferred = await deferIndexes(ctx.db, 'person');
+      expect(deferred).toEqual(expect.arrayContaining(['person_name_trgm', 'person_phone']));
+      expect(deferred).not.toContain('person_cccd'); // unique: never put off
+      expect(await count(`SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'person' AND indexname = 'person_phone'`)).toBe(0);
+      const app = await buildApp({ db: ctx.db, config: ctx.config, webDir: '/nonexistent' });
+      await app.ready();
+      await app.close();
+      expect((await ctx.db.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'person' ORDER BY indexname`)).rows).toEqual(before);
+      expect(await count(`SELECT count(*)::int AS n FROM deferred_index`)).toBe(0);
     });
 
     // One database is enough to see the upload limit (it is the same code path on both).

@@ -13,8 +13,8 @@ export interface QueryResult<T> {
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
-  /** COPY <table>(<columns>) FROM csv text (no header). Runs inside the caller's transaction when given one. */
-  copyFromCsv(table: string, columns: string[], csv: string): Promise<void>;
+  /** COPY <table>(<columns>) FROM csv text or UTF-8 bytes (no header). Runs inside the caller's transaction when given one. */
+  copyFromCsv(table: string, columns: string[], csv: string | Uint8Array): Promise<void>;
   /** COPY <table>(<columns>) TO csv (no header), as bytes. Streams on PostgreSQL; on PGlite goes out in
    *  in-memory blobs of about 32 MiB of table each. Runs inside the caller's transaction when given one;
    *  in a REPEATABLE READ transaction all of it comes from one snapshot. */
@@ -139,7 +139,7 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
       return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
     },
     async copyFromCsv(table, columns, csv) {
-      await q.query(copySql(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
+      await q.query(copySql(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv as BlobPart]) });
     },
     async *copyToCsv(table, columns) {
       // PGlite copies into an in-memory blob, so a large table goes out in ranges of heap pages

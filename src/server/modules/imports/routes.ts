@@ -67,6 +67,9 @@ const routes: FastifyPluginAsync = async (app) => {
 
   // With the embedded database no other process can be running a job left 'running'.
   if (app.db.kind === 'pglite') await store.failInterruptedJobs(app.db, 'Bị gián đoạn do máy chủ khởi động lại / interrupted by a restart');
+  // Indexes a bulk import put off and could not build again (the process stopped) are built before serving.
+  const rebuilt = await store.restoreDeferredIndexes(app.db, 2);
+  if (rebuilt.length) app.log.warn({ indexes: rebuilt }, 'built the indexes an interrupted import had put off');
   app.addHook('onClose', async () => {
     await Promise.allSettled([...running]);
   });

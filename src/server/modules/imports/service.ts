@@ -9,6 +9,7 @@ import { audit } from '../../plugins/audit.ts';
 import { refreshUnitStats } from '../units/store.ts';
 import {
   DuplicateTracker,
+  RowCache,
   buildUnitIndex,
   columnLabel,
   isBlankRow,
@@ -17,7 +18,6 @@ import {
   validatePersonRow,
   type HeaderMap,
   type PersonColumn,
-  type PersonRecord,
   type RawValue,
   type RowIssue,
 } from '../../../domain/people/importRow.ts';
@@ -56,6 +56,8 @@ export interface ImportSummary extends store.JobCounts {
 export interface ImportOptions {
   /** Valid rows written per transaction. */
   chunkSize?: number;
+  /** Fewest rows for which a bulk load may put off the person table's secondary indexes (default BULK_MIN_ROWS). */
+  bulkMinRows?: number;
   /** Error rows kept for the error file (all are counted). */
   maxStoredErrors?: number;
   today?: string;
@@ -63,6 +65,16 @@ export interface ImportOptions {
 }
 
 const DEFAULT_CHUNK = 20_000;
+/**
+ * A file of at least this many rows, loaded into a person table holding fewer rows than the file,
+ * drops the table's secondary indexes while it loads and builds them afterwards (about half the
+ * work, see docs/decisions.md). Smaller imports keep the indexes.
+ */
+export const BULK_MIN_ROWS = 50_000;
+/** A chunk with fewer new people than this share makes the next ones skip the look-up (a re-import). */
+const PROBE_MIN_FRESH_SHARE = 0.1;
+/** …until this many chunks later, when the look-up is tried again. */
+const PROBE_RETRY_CHUNKS = 10;
 /** How far down a sheet the header row may be (below a title, a date, a blank line…). */
 const HEADER_SEARCH_ROWS = 10;
 const MAX_STORED_ERRORS = 100_000;
@@ -133,30 +145,6 @@ async function countLines(path: string): Promise<number> {
   return last === 10 ? n : n + 1;
 }
 
-function csvField(s: string | null): string {
-  if (s === null) return '';
-  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-}
-
-function stageLine(rowNumber: number, p: PersonRecord): string {
-  return (
-    rowNumber +
-    ',' + csvField(p.naturalKey) +
-    ',' + (p.cccd ?? '') +
-    ',' + csvField(p.fullName) +
-    ',' + csvField(p.nameSearch) +
-    ',' + p.birthDate +
-    ',' + p.sex +
-    ',' + (p.phone ?? '') +
-    ',' + csvField(p.communeCode) +
-    ',' + csvField(p.villageCode) +
-    ',' + csvField(p.unitPath) +
-    ',' + csvField(p.householdId) +
-    ',' + csvField(p.address) +
-    '\n'
-  );
-}
-
 function cellText(v: RawValue): string {
   if (v == null) return '';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
@@ -192,6 +180,22 @@ export function errorsCsv(headers: RawValue[], rows: ErrorRow[]): string {
   return out;
 }
 
+/** Reads the cells of these rows from the file again (rows refused by the database, whose cells were not kept). */
+async function fillValues(file: CheckedFile, rows: ErrorRow[]) {
+  const byNumber = new Map(rows.map((r) => [r.rowNumber, r]));
+  let left = byNumber.size;
+  for await (const batch of readRows(file.path, file.kind)) {
+    for (let i = 0; i < batch.rowNumbers.length && left; i++) {
+      const r = byNumber.get(batch.rowNumbers[i]);
+      if (r) {
+        r.values = batch.values[i];
+        left--;
+      }
+    }
+    if (!left) break;
+  }
+}
+
 function summaryMessage(c: store.JobCounts, storedErrors: number): string {
   const n = (x: number) => x.toLocaleString('vi-VN');
   let m = `Đã xử lý ${n(c.processedRows)} dòng: ${n(c.insertedRows)} thêm mới, ${n(c.updatedRows)} cập nhật, ${n(c.unchangedRows)} không đổi, ${n(c.errorRows)} lỗi`;
@@ -202,7 +206,7 @@ function summaryMessage(c: store.JobCounts, storedErrors: number): string {
 /**
  * Runs an import job to the end. Rows are validated in file order; valid rows are written in chunks,
  * each in its own transaction together with the job's progress. On PostgreSQL the next chunk is
- * parsed while the previous one is being written.
+ * parsed while the previous ones are being written by two connections.
  */
 export async function runPeopleImport(db: Db, importer: Importer, jobId: number, file: CheckedFile, opts: ImportOptions = {}): Promise<ImportSummary> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
@@ -221,11 +225,12 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
   // never share a person (duplicates are dropped first) and lock shared households in key order.
   const writing = new Set<Promise<void>>();
   const maxWriting = db.kind === 'pglite' ? 1 : 2;
+  let deferred: string[] = [];
   try {
     const root = await store.provinceRootPath(db, provinceCode);
     if (!root) throw new Error(`province ${provinceCode} has no units`);
     const units = buildUnitIndex(await store.loadImportUnits(db, provinceCode), jurisdictionPath);
-    const ctx = { units, today: opts.today ?? todayInVietnam() };
+    const ctx = { units, today: opts.today ?? todayInVietnam(), cache: new RowCache() };
     const header = mapHeaders(file.headers);
     if (!header.ok) throw new Error('header changed since the file was checked');
     const map: HeaderMap = header.map;
@@ -241,16 +246,30 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
     };
     counts.totalRows = estimateTotal();
 
+    // How chunks find new people (store.ChunkMode), and whether this is a bulk load.
+    const before = await store.provinceHasPeople(db, provinceCode);
+    let mode = (before.people ? 'probe' : 'copy') as store.ChunkMode;
+    let chunksSinceProbe = 0;
+    const bulkMin = opts.bulkMinRows ?? BULK_MIN_ROWS;
+    if (file.kind === 'csv' && counts.totalRows >= bulkMin && (await store.personRowsBelow(db, counts.totalRows))) {
+      deferred = await store.deferIndexes(db, 'person');
+    }
+
     const duplicates = new DuplicateTracker();
-    let csv = '';
-    let staged: { rowNumbers: number[]; values: RawValue[][] } = { rowNumbers: [], values: [] };
+    // Rows refused while writing (CCCD taken, outside the jurisdiction): their cells are read from the file again at the end.
+    const refusedLater: ErrorRow[] = [];
+    let chunkMode = mode;
+    const newChunk = () => {
+      if (mode === 'upsert' && ++chunksSinceProbe >= PROBE_RETRY_CHUNKS) mode = 'probe';
+      chunkMode = mode;
+      return new store.PeopleChunk(provinceCode, jobId, chunkMode !== 'upsert' && (chunkMode === 'probe' || before.aliases));
+    };
+    let staged = newChunk();
     let rowsSinceFlush = 0;
     let reported = 0;
 
     const flush = async () => {
-      const chunk = { csv, staged, processed: counts.processedRows };
-      csv = '';
-      staged = { rowNumbers: [], values: [] };
+      const chunk = { rows: staged, processed: counts.processedRows, mode: chunkMode };
       rowsSinceFlush = 0;
       while (writing.size >= maxWriting) await Promise.race(writing);
       const write = writeChunk(chunk);
@@ -258,26 +277,34 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
       // A failed write stays in the set, so the next wait (or the final one) throws its error.
       write.then(() => writing.delete(write), () => {});
       if (maxWriting === 1) await write;
+      staged = newChunk();
     };
 
-    const writeChunk = async (chunk: { csv: string; staged: typeof staged; processed: number }) => {
+    const writeChunk = async (chunk: { rows: store.PeopleChunk; processed: number; mode: store.ChunkMode }) => {
       await db.tx(async (q) => {
-        if (chunk.staged.rowNumbers.length) {
+        const rows = chunk.rows;
+        if (rows.length) {
           const r = await store.writePeopleChunk(q, {
             provinceCode,
             jobId,
             jurisdictionPath,
             wholeProvince: jurisdictionPath === root,
-            csv: chunk.csv,
-            staged: chunk.staged.rowNumbers.length,
+            chunk: rows,
+            mode: chunk.mode,
+            aliases: before.aliases,
           });
           counts.insertedRows += r.inserted;
           counts.updatedRows += r.updated;
           counts.unchangedRows += r.unchanged;
           householdsInserted += r.householdsInserted;
-          if (r.rejected.length) {
-            const index = new Map(chunk.staged.rowNumbers.map((n, i) => [n, i]));
-            for (const x of r.rejected) addError({ rowNumber: x.rowNumber, issues: [{ column: x.column, code: x.code }], values: chunk.staged.values[index.get(x.rowNumber)!] });
+          for (const x of r.rejected) {
+            counts.errorRows++;
+            if (errors.length + refusedLater.length < maxStored) refusedLater.push({ rowNumber: x.rowNumber, issues: [{ column: x.column, code: x.code }], values: [] });
+          }
+          // A re-import finds nearly everyone known: skip the look-up for a while (the upsert finds them anyway).
+          if (chunk.mode === 'probe' && !before.aliases && r.fresh < rows.length * PROBE_MIN_FRESH_SHARE) {
+            mode = 'upsert';
+            chunksSinceProbe = 0;
           }
         }
         counts.totalRows = estimateTotal();
@@ -300,11 +327,7 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
         else {
           const dup = duplicates.check(r.person, rowNumber);
           if (dup) addError({ rowNumber, issues: [dup], values });
-          else {
-            csv += stageLine(rowNumber, r.person);
-            staged.rowNumbers.push(rowNumber);
-            staged.values.push(values);
-          }
+          else staged.add(rowNumber, r.person);
         }
         if (rowsSinceFlush >= chunkSize) await flush();
       }
@@ -312,6 +335,13 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
     parsed = true;
     await flush();
     await Promise.all(writing);
+    if (refusedLater.length) {
+      await fillValues(file, refusedLater);
+      errors.push(...refusedLater);
+    }
+    // The indexes put off (and any an interrupted import left out) are built again.
+    await store.restoreDeferredIndexes(db, maxWriting);
+    deferred = [];
 
     errors.sort((a, b) => a.rowNumber - b.rowNumber);
     const errorText = counts.errorRows ? errorsCsv(file.headers, errors) : null;
@@ -332,6 +362,7 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
     return { jobId, status: 'done', ...counts, householdsInserted, errorsCsv: errorText, message };
   } catch (e) {
     await Promise.allSettled(writing);
+    if (deferred.length) await store.restoreDeferredIndexes(db, maxWriting).catch(() => {}); // else at the next start
     const detail = e instanceof Error ? e.message : String(e);
     const message = `Nhập dữ liệu thất bại sau ${counts.processedRows.toLocaleString('vi-VN')} dòng: ${detail}`;
     await store.finishJob(db, provinceCode, jobId, { status: 'failed', counts, errorsCsv: errors.length ? errorsCsv(file.headers, errors) : null, message }).catch(() => {});
