@@ -1,11 +1,26 @@
 // Duplicate people on every database: candidates by CCCD, phone, name and birth date; merging
-// moves cases, exposures and orders to the kept record; contradicting records are refused.
+// moves cases, exposures and orders to the kept record; contradicting records are refused; a
+// re-import of the registry file updates the kept record instead of recreating the merged one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../helpers/db.ts';
-import { createTestContext, type TestContext } from '../helpers/app.ts';
+import { createTestContext, type Client, type TestContext } from '../helpers/app.ts';
 import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
 
 const today = todayInVietnam();
+
+/** Uploads a registry CSV through the API and waits for the import job to finish. */
+async function importCsv(c: Client, csv: string) {
+  const boundary = '----chongdich' + Math.random().toString(16).slice(2);
+  const payload = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="dan-cu.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`);
+  const res = await c.request({ method: 'POST', url: '/api/imports/people', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  expect(res.statusCode, res.body).toBe(202);
+  for (let i = 0; i < 600; i++) {
+    const job = (await c.get(`/api/imports/${res.json().jobId}`)).json();
+    if (job.status !== 'running') return job as { status: string; insertedRows: number; updatedRows: number; unchangedRows: number; errorRows: number };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('import still running');
+}
 
 for (const kind of DB_KINDS) {
   describe(`duplicate people on ${kind}`, () => {
@@ -69,6 +84,61 @@ for (const kind of DB_KINDS) {
       expect((await xa.get(`/api/people/${ids.anAgain}`)).statusCode).toBe(404);
       const audited = await ctx.db.query<{ details: { merged: number } }>(`SELECT details FROM audit_log WHERE entity = 'person' AND entity_id = $1 AND action = 'update'`, [String(ids.an)]);
       expect(audited.rows[0].details.merged).toBe(ids.anAgain);
+    });
+
+    it('keeps a merged record merged when the registry file it came from is imported again', async () => {
+      const admin = await ctx.as('admin');
+      const xa = await ctx.as('xa');
+      const commune = ctx.demo.logins.find((l) => l.username === 'xa')!.unitCode;
+      const header = 'Số CCCD,Họ và tên,Ngày sinh,Giới tính,Số điện thoại,Mã xã,Thôn,Mã hộ,Địa chỉ';
+      // The same man registered twice: with his CCCD in one household, without it (but with a phone) in another.
+      const withCccd = `020075000777,Lục Văn Gộp,04/03/1975,Nam,,${commune},,HH-GOP-1,`;
+      const withPhone = `,Lục Văn Gộp,04/03/1975,Nam,0912888001,${commune},,HH-GOP-2,`;
+      const child = `,Lục Thị Nhỏ,01/06/2016,Nữ,,${commune},,HH-GOP-1,`;
+      const file = [header, withCccd, withPhone, child].join('\n');
+      expect(await importCsv(admin, file)).toMatchObject({ status: 'done', insertedRows: 3, errorRows: 0 });
+      const people = async () =>
+        (await ctx.db.query<{ id: number; natural_key: string; cccd: string | null; phone: string | null; household_id: string; address: string | null }>(
+          `SELECT id, natural_key, cccd, phone, household_id, address FROM person WHERE province_code = '20' AND name_search = 'luc van gop' ORDER BY id`,
+        )).rows.map((p) => ({ ...p, id: Number(p.id) }));
+      const [keep, drop] = await people();
+      const merged = await xa.post('/api/people/merge', { keepId: keep.id, mergeId: drop.id, reason: 'Cùng một người, đăng ký ở hai hộ' });
+      expect(merged.statusCode, merged.body).toBe(200);
+      const alias = await ctx.db.query<{ natural_key: string; person_id: number }>(`SELECT natural_key, person_id FROM person_alias WHERE province_code = '20' AND person_id = $1`, [keep.id]);
+      expect(alias.rows.map((a) => [a.natural_key, Number(a.person_id)])).toEqual([['h:HH-GOP-2|luc van gop|1975-03-04', keep.id]]);
+      const afterMerge = await people();
+      expect(afterMerge).toEqual([{ ...keep, phone: '+84912888001' }]);
+
+      // The same file again: nobody is recreated, nothing changes (the kept row's blank phone does not erase the merged one).
+      expect(await importCsv(admin, file)).toMatchObject({ status: 'done', insertedRows: 0, updatedRows: 0, unchangedRows: 3, errorRows: 0 });
+      expect(await people()).toEqual(afterMerge);
+
+      // A newer file: the removed record's row fills what the kept person still lacks, the kept row sets what it gives.
+      const newer = [
+        header,
+        `020075000777,Lục Văn Gộp,04/03/1975,Nam,0912888002,${commune},,HH-GOP-1,`,
+        `,Lục Văn Gộp,04/03/1975,Nam,0912888001,${commune},,HH-GOP-2,"Số 9, Thôn Gộp"`,
+        child,
+      ].join('\n');
+      // Two rows changed one person: counted once, on the first of them.
+      expect(await importCsv(admin, newer)).toMatchObject({ status: 'done', insertedRows: 0, updatedRows: 1, unchangedRows: 2, errorRows: 0 });
+      expect(await people()).toEqual([{ ...keep, phone: '+84912888002', address: 'Số 9, Thôn Gộp' }]);
+
+      // Merged again into a third record: the aliases follow, and the file still recreates no one.
+      const third = Number(
+        (
+          await ctx.db.query<{ id: number }>(
+            `INSERT INTO person (province_code, natural_key, full_name, name_search, birth_date, sex, commune_code, unit_path)
+             SELECT '20', 't:luc van gop|1975-03-04', 'Lục Văn Gộp', 'luc van gop', '1975-03-04', 'M', code, path FROM admin_unit WHERE province_code = '20' AND code = $1 RETURNING id`,
+            [commune],
+          )
+        ).rows[0].id,
+      );
+      expect((await xa.post('/api/people/merge', { keepId: third, mergeId: keep.id, reason: 'Lại trùng' })).statusCode).toBe(200);
+      const aliases = await ctx.db.query<{ natural_key: string; person_id: number }>(`SELECT natural_key, person_id FROM person_alias WHERE province_code = '20' AND person_id = $1 ORDER BY natural_key`, [third]);
+      expect(aliases.rows.map((a) => a.natural_key)).toEqual(['020075000777', 'h:HH-GOP-2|luc van gop|1975-03-04']);
+      expect(await importCsv(admin, newer)).toMatchObject({ status: 'done', insertedRows: 0, updatedRows: 0, unchangedRows: 3, errorRows: 0 });
+      expect((await people()).map((p) => [p.id, p.cccd, p.phone])).toEqual([[third, '020075000777', '+84912888002']]);
     });
 
     it('refuses contradicting records, itself, people outside the jurisdiction and roles without the right', async () => {

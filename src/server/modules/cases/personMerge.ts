@@ -1,5 +1,6 @@
 // When two registry records turn out to be one person, the case area moves what it holds about
-// the merged record (cases, exposures, orders, tasks) to the kept one.
+// the merged record (cases, exposures, orders, tasks) to the kept one, and the merged record's
+// natural key is kept as an alias of the kept person (person_alias, read by the people import).
 import type { Queryable } from '../../db/index.ts';
 import { AppError } from '../../errors.ts';
 
@@ -26,5 +27,13 @@ export async function movePersonRecords(q: Queryable, provinceCode: string, from
   await q.query(`UPDATE contact SET source_person_id = $3 WHERE province_code = $1 AND source_person_id = $2`, args);
   const orders = await q.query(`UPDATE quarantine_order SET person_id = $3 WHERE province_code = $1 AND person_id = $2`, args);
   const tasks = await q.query(`UPDATE task SET person_id = $3 WHERE province_code = $1 AND person_id = $2`, args);
+  // The merged record's natural key (and those it had taken over) now name the kept person: a
+  // re-import of the registry file it came from updates the kept person instead of recreating it.
+  await q.query(`UPDATE person_alias SET person_id = $3 WHERE province_code = $1 AND person_id = $2`, args);
+  await q.query(
+    `INSERT INTO person_alias (province_code, natural_key, person_id) SELECT province_code, natural_key, $3 FROM person WHERE province_code = $1 AND id = $2
+     ON CONFLICT (province_code, natural_key) DO UPDATE SET person_id = EXCLUDED.person_id, merged_at = now()`,
+    args,
+  );
   return { cases: cases.rowCount, contacts: contacts.rowCount, orders: orders.rowCount, tasks: tasks.rowCount };
 }
