@@ -77,6 +77,18 @@ for (const kind of DB_KINDS) {
         const junk = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username":' });
         expect(junk.statusCode).toBe(400);
       });
+      it('keeps JSON body types as sent: a null stays null (not 0), a number written as text is refused', async () => {
+        const c = await ctx.as('huyen');
+        const base = { confidence: 0.95, prevalence: 0.01, sensitivity: 1 };
+        // population: null means "unknown population": the large-population formula, not a population of 0.
+        expect((await c.post('/api/testing/sample-size', { ...base, population: null })).json()).toMatchObject({ n: 299, formula: 'large_population' });
+        const text = await c.post('/api/testing/sample-size', { ...base, population: '1000' });
+        expect(text.statusCode).toBe(400);
+        expect(text.json().error.code).toBe('validation');
+        // Query strings are text and are still read as numbers.
+        const page = await c.get('/api/cases?limit=2');
+        expect(page.statusCode).toBe(200);
+      });
       it('locks an account after repeated failures, even for the right password', async () => {
         const pw = ctx.demo.logins.find((l) => l.username === 'tiemchung')!.password;
         const codes: number[] = [];
@@ -208,7 +220,7 @@ for (const kind of DB_KINDS) {
       });
       it('gives the neighbouring commune its own officer, in the same district, who cannot see the demo commune', async () => {
         const me = ctx.demo.logins.find((l) => l.username === 'xa')!;
-        const next = ctx.demo.logins.find((l) => l.username === 'xa2')!;
+        const next = ctx.demo.logins.find((l) => l.username === 'xaben')!;
         expect(next.role).toBe('commune_officer');
         expect(next.unitCode).not.toBe(me.unitCode);
         const parents = await ctx.db.query<{ code: string; parent: string }>(
@@ -216,9 +228,9 @@ for (const kind of DB_KINDS) {
           [[me.unitCode, next.unitCode]],
         );
         expect(new Set(parents.rows.map((r) => r.parent)).size).toBe(1);
-        const xa2 = await ctx.as('xa2');
-        expect((await xa2.get('/api/units/root')).json().code).toBe(next.unitCode);
-        expect((await xa2.get(`/api/units/${me.unitCode}`)).statusCode).toBe(404);
+        const xaben = await ctx.as('xaben');
+        expect((await xaben.get('/api/units/root')).json().code).toBe(next.unitCode);
+        expect((await xaben.get(`/api/units/${me.unitCode}`)).statusCode).toBe(404);
       });
       it('lets a commune officer add a village under their commune only', async () => {
         const xa = await ctx.as('xa');

@@ -18,7 +18,7 @@ const PLAN: { role: Role; username: string; fullName: string; level: 'province' 
   { role: 'district_officer', username: 'huyen', fullName: 'Cán bộ huyện', level: 'district' },
   { role: 'commune_officer', username: 'xa', fullName: 'Cán bộ xã', level: 'commune' },
   // A second commune of the same district, to receive contacts handed over across the commune border.
-  { role: 'commune_officer', username: 'xa2', fullName: 'Cán bộ xã lân cận', level: 'neighbour' },
+  { role: 'commune_officer', username: 'xaben', fullName: 'Cán bộ xã lân cận', level: 'neighbour' },
   { role: 'health_worker', username: 'yte', fullName: 'Nhân viên y tế xã', level: 'commune' },
   { role: 'lab_technician', username: 'xetnghiem', fullName: 'Kỹ thuật viên xét nghiệm', level: 'province' },
   { role: 'vaccinator', username: 'tiemchung', fullName: 'Cán bộ tiêm chủng', level: 'district' },
