@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DB_KINDS } from '../helpers/db.ts';
-import { createTestContext, type Client, type TestContext } from '../helpers/app.ts';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { SHARED_DATA, createTestContext, type Client, type TestContext } from '../helpers/app.ts';
+import { importAdminUnits } from '../../src/server/modules/units/service.ts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cccdPrefix } from '../../src/domain/people/normalize.ts';
@@ -376,6 +377,32 @@ for (const kind of DB_KINDS) {
         // Importing it again changes nothing (the registry is now bigger than the file: indexes stay).
         const again = await runPeopleImport(ctx.db, importer, await createPeopleJob(ctx.db, importer, 'bulk.csv', null), checked, { chunkSize: 500, bulkMinRows: 100 });
         expect(again).toMatchObject({ status: 'done', insertedRows: 0, updatedRows: 0, unchangedRows: registered + 300, errorRows: 1 });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('copies people and households straight in for a province with nobody registered yet, with the same result', async () => {
+      await importAdminUnits(ctx.db, JSON.parse(readFileSync(join(SHARED_DATA, 'admin-units/dvhcvn-2025-03-01.json'), 'utf8')), '38');
+      const [commune] = (await ctx.db.query<{ code: string }>(`SELECT code FROM admin_unit WHERE province_code = '38' AND level = 'commune' ORDER BY code LIMIT 1`)).rows;
+      const lines = [HEADER];
+      for (let i = 0; i < 30; i++) {
+        // Households of four spread over chunks of three; the first member has no address.
+        lines.push(`${cccd(1970 + i, 'M', 300 + i)},Lê Văn Thanh,01/01/${1970 + i},Nam,,${commune.code},,TH-${Math.floor(i / 4)},${i % 4 ? `Xóm ${Math.floor(i / 4)}` : ''}`);
+        if (i === 7) lines.push(`${cccd(1970 + i, 'M', 300 + i)},Lê Văn Thanh,01/01/${1970 + i},Nam,,${commune.code},,TH-1,`); // duplicate
+      }
+      const dir = mkdtempSync(join(tmpdir(), 'chongdich-import-test-'));
+      try {
+        const path = join(dir, 'thanh-hoa.csv');
+        writeFileSync(path, lines.join('\n'));
+        const importer: Importer = { provinceCode: '38', jurisdictionPath: '38/', userId: null, via: 'cli', req: null };
+        const checked = await checkPeopleFile(path);
+        const run = async () => runPeopleImport(ctx.db, importer, await createPeopleJob(ctx.db, importer, 'thanh-hoa.csv', null), checked, { chunkSize: 3 });
+        expect(await run()).toMatchObject({ status: 'done', processedRows: 31, insertedRows: 30, errorRows: 1, householdsInserted: 8 });
+        const households = (await ctx.db.query<{ household_id: string; address: string }>(`SELECT household_id, address FROM household WHERE province_code = '38' ORDER BY household_id`)).rows;
+        expect(households.map((h) => [h.household_id, h.address])).toEqual([...Array(8).keys()].map((k) => [`TH-${k}`, `Xóm ${k}`]).sort());
+        expect(await count(`SELECT population AS n FROM admin_unit WHERE province_code = '38' AND code = $1`, [commune.code])).toBe(30);
+        expect(await run()).toMatchObject({ status: 'done', insertedRows: 0, updatedRows: 0, unchangedRows: 30, errorRows: 1, householdsInserted: 0 });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -259,10 +259,11 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
     // Rows refused while writing (CCCD taken, outside the jurisdiction): their cells are read from the file again at the end.
     const refusedLater: ErrorRow[] = [];
     let chunkMode = mode;
+    const householdsSeen = new Set<string>();
     const newChunk = () => {
       if (mode === 'upsert' && ++chunksSinceProbe >= PROBE_RETRY_CHUNKS) mode = 'probe';
       chunkMode = mode;
-      return new store.PeopleChunk(provinceCode, jobId, chunkMode !== 'upsert' && (chunkMode === 'probe' || before.aliases));
+      return new store.PeopleChunk(provinceCode, jobId, chunkMode !== 'upsert' && (chunkMode === 'probe' || before.aliases), chunkMode === 'copy' ? householdsSeen : null);
     };
     let staged = newChunk();
     let rowsSinceFlush = 0;

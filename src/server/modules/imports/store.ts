@@ -160,10 +160,19 @@ export class PeopleChunk {
   private readonly head: string;
   private readonly tail: string;
 
+  /** Households of this chunk an earlier chunk of the import also had (see `seen`). */
+  readonly sharedHouseholds = new Set<string>();
+
+  /**
+   * `seen`: households of the earlier chunks, when the chunk's new households may be copied in
+   * rather than upserted (a province without people yet): only those shared with an earlier chunk
+   * need the upsert.
+   */
   constructor(
     provinceCode: string,
     jobId: number,
     private readonly keepKeys: boolean,
+    readonly seen: Set<string> | null = null,
   ) {
     this.head = csvField(provinceCode) + ',';
     this.tail = ',' + jobId + '\n';
@@ -193,6 +202,10 @@ export class PeopleChunk {
     this.householdIds.push(p.householdId);
     if (p.householdId !== null) {
       const h = this.households.get(p.householdId);
+      if (!h && this.seen) {
+        if (this.seen.has(p.householdId)) this.sharedHouseholds.add(p.householdId);
+        else this.seen.add(p.householdId);
+      }
       if (!h || (h.row.address === null && p.address !== null)) {
         this.households.set(p.householdId, {
           index,
@@ -559,8 +572,21 @@ async function upsertHouseholds(q: Queryable, c: ChunkInput, refused: Set<number
   }
   if (!list.length) return 0;
   list.sort((a, b) => (a.household_id < b.household_id ? -1 : a.household_id > b.household_id ? 1 : 0));
+  // Households no earlier chunk had are new in a province without people yet: copied in (should
+  // one exist after all, the COPY fails on the key and all of them go through the upsert).
+  if (chunk.seen) {
+    const fresh = list.filter((h) => !chunk.sharedHouseholds.has(h.household_id));
+    const shared = list.filter((h) => chunk.sharedHouseholds.has(h.household_id));
+    let csv = '';
+    for (const h of fresh) csv += `${csvField(c.provinceCode)},${csvField(h.household_id)},${csvField(h.commune_code)},${csvField(h.village_code)},${csvField(h.unit_path)},${csvField(h.address)}\n`;
+    if (!fresh.length || (await unlessUniqueViolation(q, 'import_households', () => q.copyFromCsv('household', HOUSEHOLD_COLUMNS, csv)))) {
+      return fresh.length + (shared.length ? (await q.query<{ inserted: number }>(UPSERT_HOUSEHOLDS, [c.provinceCode, JSON.stringify(shared)])).rows[0].inserted : 0);
+    }
+  }
   return (await q.query<{ inserted: number }>(UPSERT_HOUSEHOLDS, [c.provinceCode, JSON.stringify(list)])).rows[0].inserted;
 }
+
+const HOUSEHOLD_COLUMNS = ['province_code', 'household_id', 'commune_code', 'village_code', 'unit_path', 'address'];
 
 // ---------------------------------------------------------------------------------------------
 // Indexes put off during a bulk load
