@@ -8,7 +8,8 @@
 // the load average is printed with the figures.
 //   npx tsx bench/map.bench.ts
 //   BENCH_DATABASE_URL=postgres://postgres:postgres@localhost:5432/postgres npx tsx bench/map.bench.ts
-// BENCH_MAP_LOADS (default 5), BENCH_DEMO_PROVINCE (default 20).
+// BENCH_MAP_LOADS (default 5), BENCH_DEMO_PROVINCE (default 20), BENCH_DEMO_SCALE (default the tests' 0.002;
+// 1 builds the full province first, as a real deployment has it).
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import pg from 'pg';
@@ -18,6 +19,7 @@ import { launchBrowser, newContext, signIn, type Browser } from '../test/browser
 
 const LOADS = Number(process.env.BENCH_MAP_LOADS ?? 5);
 const PROVINCE = process.env.BENCH_DEMO_PROVINCE ?? '20';
+const SCALE = process.env.BENCH_DEMO_SCALE ? Number(process.env.BENCH_DEMO_SCALE) : undefined;
 const TARGET_MS = 2000;
 
 /** A fresh database on the PostgreSQL server of BENCH_DATABASE_URL, dropped by `drop()`. */
@@ -60,7 +62,7 @@ const median = (xs: number[]) => {
 async function main() {
   const pgDb = process.env.BENCH_DATABASE_URL ? await freshPostgres(process.env.BENCH_DATABASE_URL) : null;
   const engine = pgDb ? 'postgres' : 'pglite';
-  const server = await startTestServer({ provinceCode: PROVINCE, db: pgDb?.db });
+  const server = await startTestServer({ provinceCode: PROVINCE, db: pgDb?.db, scale: SCALE });
   let browser: Browser | null = null;
   try {
     const { rows } = await server.db.query<{ code: string; n: number }>(
@@ -114,7 +116,7 @@ async function main() {
     await context.close();
 
     const r = (x: number) => Math.round(x);
-    console.log(`map page /units/${code} on ${engine}: ${n} district paths; cold loads ${cold.map(r).join(', ')} ms; warm reloads ${warm.map(r).join(', ')} ms`);
+    console.log(`map page /units/${code} on ${engine} (${server.demo.people.toLocaleString('en')} people): ${n} district paths; cold loads ${cold.map(r).join(', ')} ms; warm reloads ${warm.map(r).join(', ')} ms`);
     console.log(`map API: ${(mapBytes / 1024 / 1024).toFixed(2)} MiB, ${r(mapApiMs)} ms from request to last byte (mean), request started at ${r(median(mapStarts))} ms (median)`);
     console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores)`);
     console.log(`FIGURE map_first_render_ms: ${r(median(cold))} ms (target ${TARGET_MS})`);
