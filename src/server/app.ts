@@ -9,6 +9,7 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
+import AjvCompiler from '@fastify/ajv-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Db } from './db/index.ts';
 import type { Config } from './config.ts';
@@ -35,6 +36,19 @@ function trustProxyOption(v: boolean | number | string): FastifyServerOptions['t
   return typeof v === 'number' ? (_address: string, hop: number) => hop < v : v;
 }
 
+/**
+ * Query strings, params and headers are text, so their values are coerced to the schema's types.
+ * JSON bodies already carry types and are not coerced: coercion would turn a `null` sent for a
+ * `number | null` field into 0 (a Ct of 0, a chosen sample size of 0) or `""`.
+ */
+function validatorCompiler() {
+  const pool = AjvCompiler();
+  const common = { removeAdditional: false, allErrors: true };
+  const body = pool({}, { customOptions: { ...common, coerceTypes: false } });
+  const text = pool({}, { customOptions: { ...common, coerceTypes: 'array' } });
+  return (route: { schema: object; method: string; url: string; httpPart?: string }) => (route.httpPart === 'body' ? body : text)(route);
+}
+
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -43,9 +57,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Only behind a reverse proxy may X-Forwarded-For be believed (it keys the login rate limit).
     trustProxy: trustProxyOption(opts.config.trustProxy),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   };
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler());
 
   app.decorate('db', opts.db);
   app.decorate('config', opts.config);
