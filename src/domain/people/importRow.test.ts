@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCalendarDate } from './normalize.ts';
 import {
   DuplicateTracker,
   RowCache,
@@ -205,5 +206,26 @@ describe('the row cache', () => {
     }
     const cached = { ...ctx, cache: new RowCache() };
     for (let round = 0; round < 2; round++) for (const r of rows) expect(validatePersonRow(r, map, cached)).toEqual(validatePersonRow(r, map, ctx));
+  });
+});
+
+describe('birth dates in the common shapes', () => {
+  it('reads DD/MM/YYYY and YYYY-MM-DD exactly as parseCalendarDate does, every day of four centuries', () => {
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    let differ = 0;
+    let checked = 0;
+    for (const y of [99, 100, 1899, 1900, 1904, 1985, 2000, 2023, 2024, 2100, 2400]) {
+      for (let m = 0; m <= 13; m++) {
+        for (let d = 0; d <= 32; d++) {
+          for (const s of [`${pad(d, 2)}/${pad(m, 2)}/${pad(y, 4)}`, `${pad(d, 2)}.${pad(m, 2)}.${pad(y, 4)}`, `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`, `${pad(d, 2)}-${pad(m, 2)}-${pad(y, 4)}`]) {
+            checked++;
+            if (birthDateOf(s) !== parseCalendarDate(s)) differ++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20_000);
+    expect(differ).toBe(0);
+    for (const s of ['31/12/1999', '29/02/2000', '29/02/1900', '1999-12-31', '1/2/1999', '12/31/1999', '2a/02/1999', '29/02-2000']) expect(birthDateOf(s)).toBe(parseCalendarDate(s));
   });
 });

@@ -195,28 +195,40 @@ export class RowCache {
   readonly addresses = new Memo<string>();
 }
 
-/** Answers by key, the last one first (rows of a household come together and share their commune, village and address). */
+const MISS: unique symbol = Symbol('miss');
+
+/**
+ * Answers by key, the last one first (rows of a household come together and share their commune,
+ * village and address). find/keep rather than a callback: a closure made per cell costs more than
+ * the look-up (the server runs through tsx, which names every function it creates).
+ */
 class Memo<T> {
   private readonly map = new Map<string, T>();
   private lastKey: string | null = null;
   private lastValue: T | undefined;
 
-  get(key: string, f: (key: string) => T): T {
+  find(key: string): T | typeof MISS {
     if (key === this.lastKey) return this.lastValue as T;
-    let v = this.map.get(key);
-    if (v === undefined && !this.map.has(key)) {
-      v = f(key);
-      if (this.map.size >= CACHE_LIMIT) this.map.clear();
-      this.map.set(key, v);
-    }
+    const v = this.map.get(key);
+    if (v === undefined && !this.map.has(key)) return MISS;
     this.lastKey = key;
     this.lastValue = v;
     return v as T;
   }
+
+  keep(key: string, v: T): T {
+    if (this.map.size >= CACHE_LIMIT) this.map.clear();
+    this.map.set(key, v);
+    this.lastKey = key;
+    this.lastValue = v;
+    return v;
+  }
 }
 
 function memo<T>(m: Memo<T> | undefined, key: string, f: (key: string) => T): T {
-  return m ? m.get(key, f) : f(key);
+  if (!m) return f(key);
+  const v = m.find(key);
+  return v === MISS ? m.keep(key, f(key)) : v;
 }
 
 interface NameCheck {
@@ -258,11 +270,50 @@ function text(v: RawValue): string {
 export function birthDateOf(v: RawValue): string | null {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : isoOfDate(v);
   const s = text(v);
+  const plain = plainDate(s);
+  if (plain !== undefined) return plain;
   if (/^\d{5}(\.0+)?$/.test(s)) {
     // A date cell read without its format: days since 1899-12-30 (10000 = 1927, 99999 = 2173).
     return isoOfDate(new Date(EXCEL_EPOCH_MS + Math.trunc(Number(s)) * 86_400_000));
   }
   return parseCalendarDate(s);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/**
+ * The two shapes nearly every registry uses, DD/MM/YYYY (or with . or -) and YYYY-MM-DD, read
+ * without regular expressions: the ISO date, null when impossible, undefined for any other shape
+ * (left to parseCalendarDate, which gives the same answers for these).
+ */
+function plainDate(s: string): string | null | undefined {
+  if (s.length !== 10) return undefined;
+  let y: number, m: number, d: number;
+  const c2 = s.charCodeAt(2);
+  const c4 = s.charCodeAt(4);
+  if ((c2 === 47 || c2 === 46 || c2 === 45) && s.charCodeAt(5) === c2) {
+    const ds = [digit(s, 0), digit(s, 1), digit(s, 3), digit(s, 4), digit(s, 6), digit(s, 7), digit(s, 8), digit(s, 9)];
+    if (ds.includes(-1)) return undefined;
+    d = ds[0] * 10 + ds[1];
+    m = ds[2] * 10 + ds[3];
+    y = ds[4] * 1000 + ds[5] * 100 + ds[6] * 10 + ds[7];
+  } else if (c4 === 45 && s.charCodeAt(7) === 45) {
+    const ds = [digit(s, 0), digit(s, 1), digit(s, 2), digit(s, 3), digit(s, 5), digit(s, 6), digit(s, 8), digit(s, 9)];
+    if (ds.includes(-1)) return undefined;
+    y = ds[0] * 1000 + ds[1] * 100 + ds[2] * 10 + ds[3];
+    m = ds[4] * 10 + ds[5];
+    d = ds[6] * 10 + ds[7];
+  } else return undefined;
+  if (y < 100) return undefined; // Date.UTC reads years 0–99 as 19xx: parseCalendarDate's answer stands
+  if (m < 1 || m > 12 || d < 1) return null;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1])) return null;
+  return c4 === 45 ? s : `${s.slice(6, 10)}-${s.slice(3, 5)}-${s.slice(0, 2)}`;
 }
 
 function cccdText(v: RawValue): string {
@@ -297,7 +348,8 @@ export function validatePersonRow(values: readonly RawValue[], map: HeaderMap, c
   const birthText = text(birthRaw);
   if (birthText === '') issues.push({ column: 'birth_date', code: 'birth_date.required' });
   else {
-    birthDate = typeof birthRaw === 'string' ? memo(cache?.dates, birthText, birthDateOf) : birthDateOf(birthRaw);
+    const plain = typeof birthRaw === 'string' ? plainDate(birthText) : undefined;
+    birthDate = plain !== undefined ? plain : typeof birthRaw === 'string' ? memo(cache?.dates, birthText, birthDateOf) : birthDateOf(birthRaw);
     if (!birthDate || birthDate < '1900-01-01') {
       issues.push({ column: 'birth_date', code: 'birth_date.invalid' });
       birthDate = null;
@@ -331,7 +383,12 @@ export function validatePersonRow(values: readonly RawValue[], map: HeaderMap, c
   let communeCode = '';
   let villageCode: string | null = null;
   const communeRaw = text(get(values, map, 'commune_code'));
-  const commune = communeRaw ? memo(cache?.communes, communeRaw, (c) => ctx.units.communes.get(codeKey(c))) : undefined;
+  let commune: CommuneEntry | undefined;
+  if (communeRaw) {
+    const known = cache ? cache.communes.find(communeRaw) : MISS;
+    commune = known !== MISS ? known : ctx.units.communes.get(codeKey(communeRaw));
+    if (cache && known === MISS) cache.communes.keep(communeRaw, commune);
+  }
   if (!communeRaw) issues.push({ column: 'commune_code', code: 'commune.required' });
   else if (!commune) issues.push({ column: 'commune_code', code: 'commune.unknown' });
   else {
@@ -339,7 +396,10 @@ export function validatePersonRow(values: readonly RawValue[], map: HeaderMap, c
     place = commune;
     const villageRaw = text(get(values, map, 'village'));
     if (villageRaw) {
-      const village = memo(cache?.villages, commune.code + '\u0000' + villageRaw, () => commune.villagesByCode.get(villageRaw) ?? commune.villagesByName.get(searchKey(villageRaw)));
+      const key = commune.code + '\u0000' + villageRaw;
+      const known = cache ? cache.villages.find(key) : MISS;
+      const village = known !== MISS ? known : (commune.villagesByCode.get(villageRaw) ?? commune.villagesByName.get(searchKey(villageRaw)));
+      if (cache && known === MISS) cache.villages.keep(key, village);
       if (village === null) issues.push({ column: 'village', code: 'village.ambiguous' });
       else if (!village) issues.push({ column: 'village', code: 'village.unknown' });
       else {

@@ -635,7 +635,9 @@ export async function deferIndexes(db: Db, table: string): Promise<string[]> {
  */
 export async function restoreDeferredIndexes(db: Db, lanes = 1): Promise<string[]> {
   const r = await db.query<{ index_name: string; definition: string }>(`SELECT index_name, definition FROM deferred_index ORDER BY index_name`);
-  const todo = [...r.rows];
+  // Longest builds first (GIN, then wider keys), so that the lanes end together.
+  const weight = (d: string) => (/ USING gin /i.test(d) ? 1e6 : 0) + d.length;
+  const todo = [...r.rows].sort((a, b) => weight(b.definition) - weight(a.definition));
   const built: string[] = [];
   const lane = async () => {
     for (let ix = todo.shift(); ix; ix = todo.shift()) {
