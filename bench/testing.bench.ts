@@ -12,7 +12,7 @@
 //   npm run bench -- testing
 //   BENCH_DATABASE_URL='postgresql://root@localhost/postgres?host=/var/run/postgresql' npm run bench -- testing
 // BENCH_TESTING_POOLS (default 8000) and BENCH_TESTING_POOL_SIZE (10) change the import; BENCH_TESTING_ENGINES=pglite
-// or =postgres runs the import on one engine only; BENCH_TESTING_PEOPLE (3,600,000) and
+// or =postgres runs the import on one engine only (=none: the draw only); BENCH_TESTING_PEOPLE (3,600,000) and
 // BENCH_TESTING_REBUILD=1 change / rebuild the registry of the draw.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -76,7 +76,7 @@ async function insertPeople(db: Db, pc: string, n: number, prefix: string) {
     const to = Math.min(n, from + step - 1);
     await db.exec(`
       INSERT INTO person (province_code, natural_key, full_name, name_search, birth_date, sex, commune_code, unit_path, household_id, address)
-      SELECT '${pc}', '${prefix}-' || g, 'Người ' || g, 'nguoi ' || md5(g::text), date '1935-01-01' + (g * 7919 % 31000), CASE WHEN g % 2 = 0 THEN 'M' ELSE 'F' END,
+      SELECT '${pc}', '${prefix}-' || g, 'Người ' || g, 'nguoi ' || md5(g::text), date '1935-01-01' + (g::bigint * 7919 % 31000)::int, CASE WHEN g % 2 = 0 THEN 'M' ELSE 'F' END,
              c.code, c.path, 'HH' || (g / 4), 'Thôn ' || (g % 12 + 1)
         FROM generate_series(${from}, ${to}) g
         JOIN (SELECT row_number() OVER (ORDER BY code) - 1 AS k, code, path FROM admin_unit WHERE province_code = '${pc}' AND level = 'commune') c
@@ -273,7 +273,7 @@ async function drawBench() {
 }
 
 console.log(`${os.cpus().length} cores, load average ${load()}`);
-for (const engine of ENGINES) {
+for (const engine of ENGINES.filter((e) => e === 'pglite' || e === 'postgres')) {
   if (engine === 'postgres' && !adminUrl) {
     console.log('PostgreSQL skipped: set BENCH_DATABASE_URL (e.g. postgresql://root@localhost/postgres?host=/var/run/postgresql)');
     continue;

@@ -24,7 +24,8 @@ for (const kind of DB_KINDS) {
       expect(await count(`case_record WHERE province_code = '20'`)).toBe(o.cases);
       expect(await count(`contact WHERE province_code = '20'`)).toBe(o.contacts);
       expect(await count(`quarantine_order WHERE province_code = '20'`)).toBe(o.orders);
-      expect(await count(`task WHERE province_code = '20'`)).toBe(o.tasks);
+      // (The demo's testing adds its own tasks: test/api/demo-testing.test.ts.)
+      expect(await count(`task WHERE province_code = '20' AND kind NOT IN ('resample_pool_member', 'confirm_rapid_test')`)).toBe(o.tasks);
       expect(await count(`case_event WHERE province_code = '20' AND kind = 'created' AND username = 'demo'`)).toBe(o.cases);
     });
 

@@ -52,7 +52,8 @@ for (const kind of DB_KINDS) {
     let planBody: { strata: Record<string, unknown>[] } & Record<string, unknown>;
 
     beforeAll(async () => {
-      ctx = await createTestContext(kind);
+      // From a clean slate: without the demo's testing activity (test/api/demo-testing.test.ts covers it).
+      ctx = await createTestContext(kind, { demoTesting: false });
       commune = ctx.demo.logins.find((l) => l.username === 'xa')!.unitCode;
       district = ctx.demo.logins.find((l) => l.username === 'huyen')!.unitCode;
       otherCommune = (

@@ -8,6 +8,7 @@ import { refreshUnitStats } from '../modules/units/store.ts';
 import { createDemoUsers, type DemoLogin } from './users.ts';
 import { generatePopulation } from './population.ts';
 import { createDemoOutbreak, type OutbreakCounts } from './outbreak.ts';
+import { createDemoTesting, noDemoTesting, type TestingDemoCounts } from './testing.ts';
 
 export interface DemoOptions {
   provinceCode: string;
@@ -21,6 +22,8 @@ export interface DemoOptions {
   seed?: number;
   /** The demo date (ISO): ages are counted to it and the outbreak ends on it (default: today, UTC). */
   today?: string;
+  /** The testing activity of the last two weeks (default true; a test of the testing flows from scratch leaves it out). */
+  testing?: boolean;
   onProgress?: (step: string, done: number, total: number) => void;
 }
 
@@ -30,6 +33,7 @@ export interface DemoResult {
   people: number;
   households: number;
   outbreak: OutbreakCounts;
+  testing: TestingDemoCounts;
   logins: DemoLogin[];
   boundaryMismatches: { unknownBoundaries: { unitCode: string; name: string | null }[]; unitsWithoutBoundary: { code: string; name: string }[] };
 }
@@ -55,7 +59,9 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
   await refreshUnitStats(db, opts.provinceCode);
   progress('statistics', 1, 1);
   const logins = await db.tx((q) => createDemoUsers(q, opts.provinceCode));
-  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak, logins, boundaryMismatches: mismatches };
+  // The testing activity of the outbreak's last two weeks, done by the demo users.
+  const testing = opts.testing === false ? noDemoTesting : await createDemoTesting(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
+  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak, testing, logins, boundaryMismatches: mismatches };
 }
 
 export async function hasProvince(db: Db): Promise<boolean> {
