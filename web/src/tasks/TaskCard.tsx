@@ -9,6 +9,7 @@ import { formatDate, formatDateTime, formatPhone } from '../lib/format.ts';
 import { addressLine } from '../quarantine/format.ts';
 import { decisionPdfUrl } from '../quarantine/types.ts';
 import { dueIn } from './due.ts';
+import { hintKey } from './labels.ts';
 import type { Task } from './types.ts';
 
 const TOUCH = 48;
@@ -74,7 +75,8 @@ export function TaskCard({
         </Group>
         {open && (
           <Text size="sm" c="dimmed">
-            {handover ? t('handover.task.hint') : t(`tasks.hint.${task.kind}`, { defaultValue: '' })}
+            {handover ? t('handover.task.hint') : t(hintKey(task), { defaultValue: '' })}
+            {task.kind === 'confirm_rapid_test' && task.detail?.source === 'self_report' ? ` ${t('tasks.hint.confirm_rapid_test_self')}` : ''}
             {task.kind === 'test_contact' && task.detail?.date ? ` ${t('tasks.onDate', { date: formatDate(task.detail.date) })}` : ''}
           </Text>
         )}

@@ -1,5 +1,14 @@
 // Shapes of GET /api/tasks (src/server/modules/cases/tasks.ts).
-export type TaskKind = 'call_contact' | 'test_contact' | 'deliver_decision' | 'daily_check' | 'investigate_case' | 'receive_handover';
+export type TaskKind =
+  | 'call_contact'
+  | 'test_contact'
+  | 'deliver_decision'
+  | 'daily_check'
+  | 'investigate_case'
+  | 'receive_handover'
+  // Testing (src/server/modules/testing/tasks.ts): a member of a positive pool, a positive rapid test.
+  | 'resample_pool_member'
+  | 'confirm_rapid_test';
 export type TaskState = 'open' | 'overdue' | 'done';
 
 export interface Task {
@@ -19,7 +28,17 @@ export interface Task {
   assigneeName: string | null;
   dueAt: string;
   overdue: boolean;
-  detail: { day?: number; date?: string; handoverId?: number; degree?: number } | null;
+  detail: {
+    day?: number;
+    date?: string;
+    handoverId?: number;
+    degree?: number;
+    followUpId?: number;
+    poolId?: number;
+    rapidTestId?: number;
+    confirmWith?: 'rapid' | 'pcr';
+    source?: 'health_worker' | 'self_report';
+  } | null;
   status: 'open' | 'done' | 'cancelled';
   doneAt: string | null;
   note: string | null;
