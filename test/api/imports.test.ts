@@ -363,6 +363,7 @@ for (const kind of DB_KINDS) {
         const r = await runPeopleImport(ctx.db, importer, await createPeopleJob(ctx.db, importer, 'bulk.csv', null), checked, {
           chunkSize: 500,
           bulkMinRows: 100,
+          worker: true, // as for a large file: read in a worker thread
           // Between chunks: the trigram index is not there, its definition is kept.
           onProgress: () => void seen.push(count(`SELECT count(*)::int AS n FROM deferred_index WHERE index_name = 'person_name_trgm'`)),
         });
@@ -397,12 +398,35 @@ for (const kind of DB_KINDS) {
         writeFileSync(path, lines.join('\n'));
         const importer: Importer = { provinceCode: '38', jurisdictionPath: '38/', userId: null, via: 'cli', req: null };
         const checked = await checkPeopleFile(path);
-        const run = async () => runPeopleImport(ctx.db, importer, await createPeopleJob(ctx.db, importer, 'thanh-hoa.csv', null), checked, { chunkSize: 3 });
-        expect(await run()).toMatchObject({ status: 'done', processedRows: 31, insertedRows: 30, errorRows: 1, householdsInserted: 8 });
+        const run = async (worker = false) => runPeopleImport(ctx.db, importer, await createPeopleJob(ctx.db, importer, 'thanh-hoa.csv', null), checked, { chunkSize: 3, worker });
+        const first = await run(true);
+        expect(first).toMatchObject({ status: 'done', processedRows: 31, insertedRows: 30, errorRows: 1, householdsInserted: 8 });
+        expect(first.errorsCsv).toContain('Trùng người với dòng 9');
         const households = (await ctx.db.query<{ household_id: string; address: string }>(`SELECT household_id, address FROM household WHERE province_code = '38' ORDER BY household_id`)).rows;
         expect(households.map((h) => [h.household_id, h.address])).toEqual([...Array(8).keys()].map((k) => [`TH-${k}`, `Xóm ${k}`]).sort());
         expect(await count(`SELECT population AS n FROM admin_unit WHERE province_code = '38' AND code = $1`, [commune.code])).toBe(30);
         expect(await run()).toMatchObject({ status: 'done', insertedRows: 0, updatedRows: 0, unchangedRows: 30, errorRows: 1, householdsInserted: 0 });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('fails a file whose quote is never closed, read in a worker thread as in this one', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'chongdich-import-test-'));
+      try {
+        const path = join(dir, 'hong.csv');
+        // Past the first megabyte (the part read when the file is checked), a quote opens and never closes.
+        const note = 'x'.repeat(60_000);
+        const good = Array.from({ length: 20 }, (_, i) => `${cccd(1979, 'M', 90 + i)},Hà Văn Quang,01/01/1979,Nam,,${communeA.code},,HK-Q,,${note}`);
+        writeFileSync(path, [HEADER + ',Ghi chú', ...good, `${cccd(1979, 'M', 199)},Hà Văn Quảng,01/01/1979,Nam,,${communeA.code},,HK-Q,"Số 3,`].join('\n'));
+        const importer: Importer = { provinceCode: '20', jurisdictionPath: '20/', userId: null, via: 'cli', req: null };
+        const checked = await checkPeopleFile(path);
+        for (const worker of [true, false]) {
+          const r = await runPeopleImport(ctx.db, importer, await createPeopleJob(ctx.db, importer, 'hong.csv', null), checked, { worker, chunkSize: 1 });
+          expect(r.status).toBe('failed');
+          expect(r.message).toMatch(/^Nhập dữ liệu thất bại .*quote .* never closed/);
+          expect((await admin.get(`/api/imports/${r.jobId}`)).json()).toMatchObject({ status: 'failed' });
+        }
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

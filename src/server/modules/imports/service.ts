@@ -7,21 +7,9 @@ import type { Db } from '../../db/index.ts';
 import { AppError } from '../../errors.ts';
 import { audit } from '../../plugins/audit.ts';
 import { refreshUnitStats } from '../units/store.ts';
-import {
-  DuplicateTracker,
-  RowCache,
-  buildUnitIndex,
-  columnLabel,
-  isBlankRow,
-  issueMessage,
-  mapHeaders,
-  validatePersonRow,
-  type HeaderMap,
-  type PersonColumn,
-  type RawValue,
-  type RowIssue,
-} from '../../../domain/people/importRow.ts';
+import { columnLabel, issueMessage, mapHeaders, type HeaderMap, type PersonColumn, type RawValue } from '../../../domain/people/importRow.ts';
 import { readLeadingRows, readRows, sniffFile, type FileKind } from './parse.ts';
+import { readChunks, readChunksInWorker, type ErrorRow, type ReaderInput } from './reader.ts';
 import * as store from './store.ts';
 
 /** Who imports: the province and jurisdiction they write to, and who to audit. */
@@ -58,6 +46,8 @@ export interface ImportOptions {
   chunkSize?: number;
   /** Fewest rows for which a bulk load may put off the person table's secondary indexes (default BULK_MIN_ROWS). */
   bulkMinRows?: number;
+  /** Read and check the file in a worker thread (default: on PGlite, for CSV files of WORKER_MIN_ROWS rows or more). */
+  worker?: boolean;
   /** Error rows kept for the error file (all are counted). */
   maxStoredErrors?: number;
   today?: string;
@@ -71,6 +61,8 @@ const DEFAULT_CHUNK = 20_000;
  * work, see docs/decisions.md). Smaller imports keep the indexes.
  */
 export const BULK_MIN_ROWS = 50_000;
+/** From this many rows a file imported into PGlite is read in a worker thread (starting one costs about half a second). */
+export const WORKER_MIN_ROWS = 50_000;
 /** A chunk with fewer new people than this share makes the next ones skip the look-up (a re-import). */
 const PROBE_MIN_FRESH_SHARE = 0.1;
 /** …until this many chunks later, when the look-up is tried again. */
@@ -157,11 +149,6 @@ function csvCell(value: string): string {
   return /[",\r\n;]/.test(c) ? '"' + c.replace(/"/g, '""') + '"' : c;
 }
 
-interface ErrorRow {
-  rowNumber: number;
-  issues: RowIssue[];
-  values: RawValue[];
-}
 
 /** The error file: one line per refused row, the problems first, then the row as it was (so it can be fixed and imported again). */
 export function errorsCsv(headers: RawValue[], rows: ErrorRow[]): string {
@@ -204,9 +191,9 @@ function summaryMessage(c: store.JobCounts, storedErrors: number): string {
 }
 
 /**
- * Runs an import job to the end. Rows are validated in file order; valid rows are written in chunks,
- * each in its own transaction together with the job's progress. On PostgreSQL the next chunk is
- * parsed while the previous ones are being written by two connections.
+ * Runs an import job to the end. Rows are validated in file order (reader.ts: in a worker thread
+ * for a large file on PGlite); valid rows are written in chunks, each in its own transaction together with
+ * the job's progress. On PostgreSQL two chunks are written at once by two connections.
  */
 export async function runPeopleImport(db: Db, importer: Importer, jobId: number, file: CheckedFile, opts: ImportOptions = {}): Promise<ImportSummary> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
@@ -215,10 +202,6 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
   const counts: store.JobCounts = { totalRows: 0, processedRows: 0, insertedRows: 0, updatedRows: 0, unchangedRows: 0, errorRows: 0 };
   let householdsInserted = 0;
   const errors: ErrorRow[] = [];
-  const addError = (e: ErrorRow) => {
-    counts.errorRows++;
-    if (errors.length < maxStored) errors.push(e);
-  };
 
   // Chunks being written. PGlite runs in this thread, so there is nothing to overlap: one at a time.
   // On PostgreSQL two chunks are written by two connections while the next one is parsed; chunks
@@ -229,8 +212,8 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
   try {
     const root = await store.provinceRootPath(db, provinceCode);
     if (!root) throw new Error(`province ${provinceCode} has no units`);
-    const units = buildUnitIndex(await store.loadImportUnits(db, provinceCode), jurisdictionPath);
-    const ctx = { units, today: opts.today ?? todayInVietnam(), cache: new RowCache() };
+    const unitList = await store.loadImportUnits(db, provinceCode);
+    const ctxToday = opts.today ?? todayInVietnam();
     const header = mapHeaders(file.headers);
     if (!header.ok) throw new Error('header changed since the file was checked');
     const map: HeaderMap = header.map;
@@ -255,30 +238,19 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
       deferred = await store.deferIndexes(db, 'person');
     }
 
-    const duplicates = new DuplicateTracker();
     // Rows refused while writing (CCCD taken, outside the jurisdiction): their cells are read from the file again at the end.
     const refusedLater: ErrorRow[] = [];
-    let chunkMode = mode;
-    const householdsSeen = new Set<string>();
-    const newChunk = () => {
-      if (mode === 'upsert' && ++chunksSinceProbe >= PROBE_RETRY_CHUNKS) mode = 'probe';
-      chunkMode = mode;
-      return new store.PeopleChunk(provinceCode, jobId, chunkMode !== 'upsert' && (chunkMode === 'probe' || before.aliases), chunkMode === 'copy' ? householdsSeen : null);
-    };
-    let staged = newChunk();
-    let rowsSinceFlush = 0;
     let reported = 0;
 
-    const flush = async () => {
-      const chunk = { rows: staged, processed: counts.processedRows, mode: chunkMode };
-      rowsSinceFlush = 0;
+    const flush = async (chunk: store.PeopleChunk, processed: number) => {
+      if (mode === 'upsert' && ++chunksSinceProbe >= PROBE_RETRY_CHUNKS) mode = 'probe';
+      const job = { rows: chunk, processed, mode };
       while (writing.size >= maxWriting) await Promise.race(writing);
-      const write = writeChunk(chunk);
+      const write = writeChunk(job);
       writing.add(write);
       // A failed write stays in the set, so the next wait (or the final one) throws its error.
       write.then(() => writing.delete(write), () => {});
       if (maxWriting === 1) await write;
-      staged = newChunk();
     };
 
     const writeChunk = async (chunk: { rows: store.PeopleChunk; processed: number; mode: store.ChunkMode }) => {
@@ -315,26 +287,31 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
       opts.onProgress?.(reported, counts.totalRows);
     };
 
-    for await (const batch of readRows(file.path, file.kind, { onBytes: (b) => (bytes = b) })) {
-      const { values: rows, rowNumbers } = batch;
-      for (let i = 0; i < rows.length; i++) {
-        const values = rows[i];
-        const rowNumber = rowNumbers[i];
-        if (rowNumber <= file.headerRow || isBlankRow(values)) continue;
-        counts.processedRows++;
-        rowsSinceFlush++;
-        const r = validatePersonRow(values, map, ctx);
-        if (!r.ok) addError({ rowNumber, issues: r.issues, values });
-        else {
-          const dup = duplicates.check(r.person, rowNumber);
-          if (dup) addError({ rowNumber, issues: [dup], values });
-          else staged.add(rowNumber, r.person);
-        }
-        if (rowsSinceFlush >= chunkSize) await flush();
-      }
+    const input: ReaderInput = {
+      path: file.path,
+      kind: file.kind,
+      headerRow: file.headerRow,
+      map,
+      units: unitList,
+      jurisdictionPath,
+      today: ctxToday,
+      provinceCode,
+      jobId,
+      chunkSize,
+      copyHouseholds: mode === 'copy',
+      maxStoredErrors: maxStored,
+    };
+    // On PGlite the database runs in this thread: reading in a worker lets the two work at once.
+    // PostgreSQL runs elsewhere already, and there the worker's copying costs more than it frees.
+    const inWorker = opts.worker ?? (db.kind === 'pglite' && file.kind === 'csv' && counts.totalRows >= WORKER_MIN_ROWS);
+    for await (const c of inWorker ? readChunksInWorker(input) : readChunks(input)) {
+      counts.errorRows += c.errorCount;
+      for (const e of c.errors) if (errors.length < maxStored) errors.push(e);
+      counts.processedRows = c.processed;
+      bytes = c.bytes;
+      await flush(c.chunk, c.processed);
     }
     parsed = true;
-    await flush();
     await Promise.all(writing);
     if (refusedLater.length) {
       await fillValues(file, refusedLater);
@@ -351,7 +328,7 @@ export async function runPeopleImport(db: Db, importer: Importer, jobId: number,
     // rescans the registry once per unit (and PGlite has no autovacuum to gather them).
     await db.exec('ANALYZE person, household, admin_unit');
     await db.tx(async (q) => {
-      await refreshUnitStats(q, provinceCode, ctx.today);
+      await refreshUnitStats(q, provinceCode, ctxToday);
       await store.finishJob(q, provinceCode, jobId, { status: 'done', counts, errorsCsv: errorText, message });
       await audit(q, importer.req ?? null, {
         action: 'import',

@@ -215,6 +215,23 @@ export class PeopleChunk {
     }
   }
 
+  /** The chunk as plain data a worker thread can post (the buffer is transferred, not copied). */
+  toParts(): PeopleChunkParts {
+    const used = this.ends.length ? this.ends[this.ends.length - 1] : 0;
+    return {
+      head: this.head, tail: this.tail, keepKeys: this.keepKeys,
+      buf: this.buf.buffer.slice(this.buf.byteOffset, this.buf.byteOffset + used) as ArrayBuffer,
+      ends: this.ends, rowNumbers: this.rowNumbers, keys: this.keys, householdIds: this.householdIds,
+      households: this.households, sharedHouseholds: this.sharedHouseholds, seen: this.seen !== null,
+    };
+  }
+
+  static fromParts(p: PeopleChunkParts): PeopleChunk {
+    const c = new PeopleChunk('', 0, p.keepKeys, p.seen ? new Set() : null);
+    Object.assign(c, { head: p.head, tail: p.tail, buf: Buffer.from(p.buf), ends: p.ends, rowNumbers: p.rowNumbers, keys: p.keys, householdIds: p.householdIds, households: p.households, sharedHouseholds: p.sharedHouseholds });
+    return c;
+  }
+
   /** The CSV lines of these rows (all when not given), as UTF-8. */
   lines(indexes?: readonly number[]): Buffer {
     if (!indexes) return this.buf.subarray(0, this.ends.length ? this.ends[this.ends.length - 1] : 0);
@@ -230,6 +247,21 @@ export class PeopleChunk {
       communeCode: f[8], villageCode: v(f[9]), unitPath: f[10], householdId: v(f[11]), address: v(f[12]),
     };
   }
+}
+
+export interface PeopleChunkParts {
+  head: string;
+  tail: string;
+  keepKeys: boolean;
+  buf: ArrayBuffer;
+  ends: number[];
+  rowNumbers: number[];
+  keys: string[];
+  householdIds: (string | null)[];
+  households: Map<string, { index: number; row: HouseholdRow }>;
+  sharedHouseholds: Set<string>;
+  /** Whether the chunk's new households may be copied in (PeopleChunk.seen was given). */
+  seen: boolean;
 }
 
 /**
