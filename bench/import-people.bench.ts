@@ -4,7 +4,7 @@
 //   npx tsx bench/import-people.bench.ts
 //   BENCH_ROWS=100000 BENCH_DATABASE_URL=postgres://postgres:postgres@localhost/postgres npx tsx bench/import-people.bench.ts
 // BENCH_CHUNK sets the rows per transaction; BENCH_REIMPORT=1 also times importing the same file again (every row unchanged).
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,12 +84,56 @@ export async function generateCsv(path: string, rows: number) {
   await once(out, 'finish');
 }
 
-async function freshDb(): Promise<{ db: Db; kind: 'pglite' | 'postgres'; drop: () => Promise<void> }> {
+/**
+ * CPU seconds used so far by the PostgreSQL backends serving database `name` (and their parallel
+ * workers), when the server runs on this machine: sampled from /proc while the import runs, since a
+ * backend's time is gone once it exits. Null when the server is elsewhere. Other databases on the
+ * same server (other work on the machine) do not count.
+ */
+function serverCpu(name: string) {
+  const seen = new Map<number, number>();
+  const sample = () => {
+    let procs: string[];
+    try {
+      procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+    } catch {
+      return;
+    }
+    const found: [number, string, number][] = [];
+    const leaders = new Set<number>();
+    for (const p of procs) {
+      try {
+        const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        if (!cmd.startsWith('postgres:')) continue;
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        found.push([Number(p), cmd, (Number(f[11]) + Number(f[12])) / 100]);
+        if (cmd.includes(` ${name} `)) leaders.add(Number(p));
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    for (const [pid, cmd, cpu] of found) {
+      const m = /parallel worker for PID (\d+)/.exec(cmd);
+      if (leaders.has(pid) || (m && leaders.has(Number(m[1])))) seen.set(pid, Math.max(seen.get(pid) ?? 0, cpu));
+    }
+  };
+  const timer = setInterval(sample, 100);
+  return {
+    seconds(): number | null {
+      sample();
+      return seen.size ? [...seen.values()].reduce((a, b) => a + b, 0) : null;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+async function freshDb(): Promise<{ db: Db; kind: 'pglite' | 'postgres'; name: string | null; drop: () => Promise<void> }> {
   const url = process.env.BENCH_DATABASE_URL;
   if (!url) {
     const dir = mkdtempSync(join(tmpdir(), 'chongdich-bench-pglite-'));
     const db = await openDb({ dataDir: dir });
-    return { db, kind: 'pglite', drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return { db, kind: 'pglite', name: null, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `chongdich_bench_${randomBytes(4).toString('hex')}`;
   const admin = async (sql: string) => {
@@ -102,11 +146,12 @@ async function freshDb(): Promise<{ db: Db; kind: 'pglite' | 'postgres'; drop: (
   const u = new URL(url);
   u.pathname = '/' + name;
   const db = await openDb({ databaseUrl: u.toString() });
-  return { db, kind: 'postgres', drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { db, kind: 'postgres', name, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-async function timedImport(db: Db, path: string, importer: Importer) {
+async function timedImport(db: Db, path: string, importer: Importer, server: ReturnType<typeof serverCpu> | null) {
   const checked = await checkPeopleFile(path);
+  const server0 = server?.seconds() ?? null;
   let peak = process.memoryUsage.rss();
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
   const t0 = performance.now();
@@ -116,16 +161,19 @@ async function timedImport(db: Db, path: string, importer: Importer) {
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const server1 = server?.seconds() ?? null;
+  const serverSeconds = server0 !== null && server1 !== null ? server1 - server0 : null;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage.rss());
   if (r.status !== 'done') throw new Error(r.message);
-  return { r, seconds, cpuSeconds, peak };
+  return { r, seconds, cpuSeconds, serverSeconds, peak };
 }
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'chongdich-bench-import-'));
   const csv = join(dir, 'people.csv');
-  const { db, kind, drop } = await freshDb();
+  const { db, kind, name, drop } = await freshDb();
+  const server = name ? serverCpu(name) : null;
   try {
     let t = performance.now();
     await generateCsv(csv, ROWS);
@@ -136,10 +184,17 @@ async function main() {
     global.gc?.();
     const baseline = process.memoryUsage.rss();
 
-    const first = await timedImport(db, csv, importer);
+    const load0 = os.loadavg()[0];
+    const first = await timedImport(db, csv, importer, server);
     const { r } = first;
-    // CPU time of this process (on PGlite: all the work) tells how much of the wall time was the machine being busy elsewhere.
-    console.log(`${kind}: ${r.insertedRows} inserted, ${r.updatedRows} updated, ${r.unchangedRows} unchanged, ${r.errorRows} errors in ${first.seconds.toFixed(1)} s (process CPU ${first.cpuSeconds.toFixed(1)} s, load average ${os.loadavg()[0].toFixed(1)})`);
+    // CPU time of this process (on PGlite: all the work) and of the database's backends tells how
+    // much of the wall time was the machine being busy elsewhere (2 cores: the work cannot take
+    // less than half their sum).
+    const serverCpuText = first.serverSeconds !== null ? `, database backends CPU ${first.serverSeconds.toFixed(1)} s` : '';
+    console.log(
+      `${kind}: ${r.insertedRows} inserted, ${r.updatedRows} updated, ${r.unchangedRows} unchanged, ${r.errorRows} errors in ${first.seconds.toFixed(1)} s ` +
+        `(process CPU ${first.cpuSeconds.toFixed(1)} s${serverCpuText}; load average ${load0.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after, ${os.cpus().length} cores)`,
+    );
     if (r.insertedRows !== ROWS) throw new Error(`expected ${ROWS} new people, got ${r.insertedRows} (errors: ${r.errorsCsv?.slice(0, 500)})`);
     const rate = Math.round(ROWS / first.seconds);
     const mib = Math.round((first.peak - baseline) / 1024 / 1024);
@@ -148,11 +203,12 @@ async function main() {
 
     if (process.env.BENCH_REIMPORT) {
       t = performance.now();
-      const again = await timedImport(db, csv, importer);
+      const again = await timedImport(db, csv, importer, server);
       if (again.r.unchangedRows !== ROWS) throw new Error(`re-import changed rows: ${again.r.message}`);
       console.log(`FIGURE import_people_reimport_rows_per_s_${kind}: ${Math.round(ROWS / again.seconds)} rows/s (no target)`);
     }
   } finally {
+    server?.stop();
     await db.close();
     await drop();
     rmSync(dir, { recursive: true, force: true });
