@@ -18,6 +18,12 @@ import { UnitSelect } from '../units/UnitSelect.tsx';
 import type { Dashboard, StratumPositivity } from './api.ts';
 import { pct } from './shared.ts';
 
+/** A percentage axis label with as many decimals as its step needs (shares of a target can be 0.05 %). */
+function axisPercent(v: number): string {
+  const p = v * 100;
+  return `${formatNumber(p, p === 0 || p >= 10 ? 0 : p >= 1 ? 1 : 2)} %`;
+}
+
 const Chart = lazy(() => import('./Chart.tsx'));
 
 function daysBefore(iso: string, n: number): string {
@@ -127,7 +133,7 @@ function DashboardBody({ d, strata }: { d: Dashboard; strata: StratumPositivity[
       xAxis: { type: 'category', data: d.byDay.map((x) => formatDate(x.day).slice(0, 5)) },
       yAxis: [
         { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => formatNumber(v) } },
-        { type: 'value', min: 0, axisLabel: { formatter: (v: number) => `${formatNumber(v * 100)} %` }, splitLine: { show: false } },
+        { type: 'value', min: 0, axisLabel: { formatter: axisPercent }, splitLine: { show: false } },
       ],
       series: [
         { type: 'bar', name: t('testing.dashboard.singleSamples'), stack: 's', data: d.byDay.map((x) => x.single), itemStyle: { color: '#339af0' } },
@@ -141,9 +147,9 @@ function DashboardBody({ d, strata }: { d: Dashboard; strata: StratumPositivity[
     () => ({
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
       legend: { top: 0, type: 'scroll' },
-      tooltip: { trigger: 'axis', valueFormatter: (v: number) => pct(v, 0) },
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => pct(v, v < 0.01 ? 2 : 0) },
       xAxis: { type: 'category', data: cap.byDay.map((x) => formatDate(x.day).slice(0, 5)) },
-      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => `${formatNumber(v * 100)} %` } },
+      yAxis: { type: 'value', axisLabel: { formatter: axisPercent } },
       series: [
         { type: 'bar', name: t('testing.dashboard.singleSamples'), data: cap.byDay.map((x) => x.singleShare), itemStyle: { color: '#339af0' }, barMaxWidth: 18 },
         { type: 'bar', name: t('testing.dashboard.pooledSamples'), data: cap.byDay.map((x) => x.pooledShare), itemStyle: { color: '#9775fa' }, barMaxWidth: 18, markLine: { silent: true, symbol: 'none', lineStyle: { color: '#2f9e44', type: 'dashed' }, label: { formatter: t('testing.dashboard.target'), position: 'insideEndTop' }, data: [{ yAxis: 1 }] } },
