@@ -46,7 +46,7 @@ describe('demo testing: districts and plans', () => {
       districtCodes: ['A'],
       communes,
       contacts: [
-        { personId: 21, communeCode: 'A1', exposureDate: '2021-08-10' },
+        { personId: 21, communeCode: 'A1', exposureDate: '2021-08-08' },
         { personId: 22, communeCode: 'B1', exposureDate: '2021-08-10' },
       ],
       cases,
@@ -61,7 +61,8 @@ describe('demo testing: districts and plans', () => {
       ['A1', 3],
       ['A', 1],
     ]);
-    // Before the contact's exposure nobody is listed.
+    // Off the contact's test days (1st, 7th, 13th after the exposure) nobody is listed.
+    expect(plans.filter((p) => p.strata[0].kind === 'listed').map((p) => p.date)).toEqual(['2021-08-09', '2021-08-12', '2021-08-15']);
     expect(plans.find((p) => p.date === '2021-08-08')!.strata.every((s) => s.kind === 'residents')).toBe(true);
     // Same input, same plans; the seed changes the plans' draw seeds.
     const again = planSamplingPlans({ today, seed: 2021, scale: 1, districts, districtCodes: ['A'], communes, contacts: [], cases });

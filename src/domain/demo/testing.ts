@@ -10,10 +10,12 @@
 // member's positive re-sample are how that case was found — so positivity is high among contacts
 // and in the outbreak communes and nil elsewhere. Deterministic: the same input and seed give the
 // same plan. Nothing is dated after `nowMs`.
-import { addDays } from '../cases/dates.ts';
+import { addDays, daysBetween } from '../cases/dates.ts';
 import { createRng, hashSeed, shuffle } from './random.ts';
 
 export const DEMO_TESTING_DAYS = 14;
+/** Days after the exposure a contact is tested. */
+export const CONTACT_TEST_DAYS = [1, 7, 13];
 /** Days after a case's sample date it still tests positive. */
 const POSITIVE_DAYS = 7;
 
@@ -97,11 +99,11 @@ export function planSamplingPlans(input: {
       const district = input.districts.find((d) => d.code === code)!;
       const communes = input.communes.filter((c) => c.districtCode === code);
       const inDistrict = new Set(communes.map((c) => c.code));
-      // Contacts under follow-up on the day (exposed in the 14 days before it) and the people the
-      // outbreak sampled that day: all of them are tested.
+      // Contacts on a test day of their follow-up (the 1st, 7th and 13th day after the exposure) and
+      // the people the outbreak sampled that day: all of them are tested.
       const listed = [
         ...new Set([
-          ...input.contacts.filter((c) => inDistrict.has(c.communeCode) && c.exposureDate <= date && c.exposureDate >= addDays(date, -14)).map((c) => c.personId),
+          ...input.contacts.filter((c) => inDistrict.has(c.communeCode) && CONTACT_TEST_DAYS.includes(daysBetween(c.exposureDate, date))).map((c) => c.personId),
           ...input.cases.filter((c) => inDistrict.has(c.communeCode) && c.sampleDate === date).map((c) => c.personId),
         ]),
       ].sort((a, b) => a - b);

@@ -22,14 +22,16 @@ import {
   type TestingDemoDistrict,
 } from '../../domain/demo/testing.ts';
 import { createPlan, drawPlan } from '../modules/testing/plans.ts';
-import { allocateBarcodes, registerSpecimen, riskOfUnit } from '../modules/testing/collection.ts';
+import { allocateBarcodes } from '../modules/testing/collection.ts';
+import { listZones } from '../modules/cases/zones.ts';
 import { applyResults } from '../modules/testing/labResults.ts';
 import { recordRapidTest } from '../modules/testing/rapid.ts';
 import { refreshDaily, refreshLabDaily, type DayLab, type DayUnit } from '../modules/testing/aggregates.ts';
 import { completeOpenTasks } from '../modules/testing/tasks.ts';
 import { policy, dayInVietnam } from '../modules/testing/common.ts';
 import type { Actor } from '../modules/testing/common.ts';
-import { maxPoolSize, type PoolSizePolicy } from '../../domain/testing/pooling.ts';
+import { areaRisk, maxPoolSize, type PoolSizePolicy } from '../../domain/testing/pooling.ts';
+import type { HighRiskAreaPolicy } from '../../domain/testing/policies.ts';
 
 export interface TestingDemoOptions {
   provinceCode: string;
@@ -77,6 +79,16 @@ async function userOf(q: Queryable, provinceCode: string, username: string) {
   const r = await q.query<{ id: number; username: string; role: string }>(`SELECT id, username, role FROM app_user WHERE province_code = $1 AND username = $2`, [provinceCode, username]);
   if (!r.rows[0]) throw new Error(`demo testing: no demo user ${username}`);
   return { ...r.rows[0], id: Number(r.rows[0].id) };
+}
+
+/** The higher-risk areas by the policy on `date`: units of the active zones of the kinds it names, and the units it lists (as riskOfUnit reads them). */
+async function highRiskAreas(q: Queryable, pc: string, date: string) {
+  const p = await policy<HighRiskAreaPolicy>(q, pc, 'testing.high_risk_areas', date);
+  const zones = (await listZones(q, { provinceCode: pc, path: `${pc}/` }, 'active')).filter((z) => p.value.activeZoneKinds.includes(z.kind));
+  const codes = [...new Set([...zones.flatMap((z) => z.unitCodes), ...p.value.unitCodes])];
+  const pathOf = new Map((await q.query<{ code: string; path: string }>(`SELECT code, path FROM admin_unit WHERE province_code = $1 AND code = ANY($2::text[])`, [pc, codes])).rows.map((x) => [x.code, x.path]));
+  const paths = (list: string[]) => list.map((c) => pathOf.get(c)).filter((x): x is string => !!x);
+  return { zonePaths: paths(zones.flatMap((z) => z.unitCodes)), listedPaths: paths(p.value.unitCodes) };
 }
 
 export async function createDemoTesting(db: Db, o: TestingDemoOptions): Promise<TestingDemoCounts> {
@@ -169,11 +181,13 @@ export async function createDemoTesting(db: Db, o: TestingDemoOptions): Promise<
 
     // The pool size allowed at each site today (5 where a zone or lockdown is active).
     const sizes = await policy<PoolSizePolicy>(q, pc, 'testing.pool_max_size', dayInVietnam(new Date()));
+    // (riskOfUnit's rule, with the zones and the policy read once for all the sites.)
     const risk = new Map<string, AreaRisk>();
-    const siteUnits = new Map(people.rows.map((r) => [r.siteUnitCode, r.siteUnitPath]));
-    for (const [code, path] of siteUnits) {
-      const r = await riskOfUnit(q, pc, path, dayInVietnam(new Date()));
-      risk.set(code, { risk: r.risk, maxSize: maxPoolSize(sizes.value, r.risk), policyVersion: sizes.version });
+    const areas = await highRiskAreas(q, pc, dayInVietnam(new Date()));
+    for (const r of people.rows) {
+      if (risk.has(r.siteUnitCode)) continue;
+      const a = areaRisk(r.siteUnitPath, areas);
+      risk.set(r.siteUnitCode, { risk: a.risk, maxSize: maxPoolSize(sizes.value, a.risk), policyVersion: sizes.version });
     }
     const plan = planCollection({ seed: o.seed, today: o.today, nowMs: Date.now() - 60_000, plans: drawn, risk, cases });
     progress(3);
@@ -257,30 +271,54 @@ export async function createDemoTesting(db: Db, o: TestingDemoOptions): Promise<
       await q.query(`UPDATE follow_up SET status = 'closed', note = $3, closed_by = $4, resolved_at = now(), updated_at = now() WHERE province_code = $1 AND id = $2`, [pc, f.id, c.note, nurse.id]);
       if (f.personId != null) await completeOpenTasks(q, pc, nurse.id, 'resample_pool_member', { personId: f.personId, followUpId: f.id }, c.note);
     }
+    // The re-samples, written in bulk the way the specimen service registers a re-sample: a single
+    // specimen linked to the member's follow-up (now collected), the re-sampling task done.
     const resampleEvents = new Map<string, number>();
-    const resampleCodes: { barcode: string; spec: (typeof plan.resamples)[number] }[] = [];
-    for (const r of plan.resamples) {
-      const s = plan.specimens[r.specimen];
+    const resampleLab = labIds[1 % labIds.length];
+    const todo = plan.resamples.map((r) => ({ r, s: plan.specimens[r.specimen], f: followUps.get(specimenIds[r.specimen]) })).filter((x) => x.f);
+    const communePaths = new Map(
+      (await q.query<{ code: string; path: string; name: string }>(`SELECT code, path, name FROM admin_unit WHERE province_code = $1 AND code = ANY($2::text[])`, [pc, [...new Set(todo.map((x) => x.s.communeCode))]])).rows.map((u) => [u.code, u]),
+    );
+    for (const { r, s } of todo) {
       const day = dayInVietnam(r.collectedAt);
       const key = `${s.communeCode}|${day}`;
-      let eventId = resampleEvents.get(key);
-      if (eventId == null) {
-        const path = (await q.query<{ path: string; name: string }>(`SELECT path, name FROM admin_unit WHERE province_code = $1 AND code = $2`, [pc, s.communeCode])).rows[0];
-        const e = await q.query<{ id: number }>(
-          `INSERT INTO collection_event (province_code, event_date, site_name, unit_code, unit_path, team, lab_id, default_kind, created_by, created_at)
-           VALUES ($1, $2, $3, $4, $5, 'Lấy mẫu lại tại nhà', $6, 'single', $7, $8) RETURNING id`,
-          [pc, day, `Lấy mẫu lại ${path.name}`, s.communeCode, path.path, labIds[1 % labIds.length], nurse.id, r.collectedAt],
-        );
-        eventId = Number(e.rows[0].id);
-        resampleEvents.set(key, eventId);
-      }
-      const reg = await registerSpecimen(q, nurseReq, scope, asActor(nurse), { eventId, personId: s.personId, kind: 'single', collectedAt: r.collectedAt, labId: labIds[1 % labIds.length] });
-      if (r.testedAt) resampleCodes.push({ barcode: reg.specimen.barcode, spec: r });
+      if (resampleEvents.has(key)) continue;
+      const u = communePaths.get(s.communeCode)!;
+      const e = await q.query<{ id: number }>(
+        `INSERT INTO collection_event (province_code, event_date, site_name, unit_code, unit_path, team, lab_id, default_kind, status, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, 'Lấy mẫu lại tại nhà', $6, 'single', $7, $8, $9) RETURNING id`,
+        [pc, day, `Lấy mẫu lại ${u.name}`, s.communeCode, u.path, resampleLab, day < o.today ? 'closed' : 'open', nurse.id, r.collectedAt],
+      );
+      resampleEvents.set(key, Number(e.rows[0].id));
     }
+    const resampleCodes = await allocateBarcodes(q, pc, 'specimen', todo.length, 'specimen', nurse.id);
+    const resampleIds = await reserveIds(q, 'specimen', todo.length);
+    await copy(
+      q,
+      'specimen',
+      ['province_code', 'id', 'barcode', 'event_id', 'person_id', 'subject_name', 'unit_path', 'commune_code', 'site_path', 'kind', 'follow_up_id', 'lab_id', 'collected_at', 'collected_on', 'status', 'created_by', 'created_at'],
+      todo.map(({ r, s, f }, i) => [
+        pc, resampleIds[i], resampleCodes[i], resampleEvents.get(`${s.communeCode}|${dayInVietnam(r.collectedAt)}`)!, s.personId, names.get(s.personId) ?? '', s.unitPath, s.communeCode,
+        communePaths.get(s.communeCode)!.path, 'single', f!.id, resampleLab, r.collectedAt, dayInVietnam(r.collectedAt), 'collected', nurse.id, r.collectedAt,
+      ]),
+    );
+    await q.query(
+      `UPDATE follow_up f SET status = 'collected', new_specimen_id = x.sid, updated_at = x.at FROM unnest($2::bigint[], $3::bigint[], $4::timestamptz[]) AS x(fid, sid, at)
+        WHERE f.province_code = $1 AND f.id = x.fid AND f.status = 'pending'`,
+      [pc, todo.map((x) => x.f!.id), resampleIds, todo.map((x) => x.r.collectedAt)],
+    );
+    await q.query(
+      `UPDATE task t SET status = 'done', done_at = x.at, done_by = $2, assignee_id = coalesce(t.assignee_id, $2), note = 'resampled:' || x.barcode
+         FROM unnest($3::text[], $4::text[], $5::timestamptz[]) AS x(fid, barcode, at)
+        WHERE t.province_code = $1 AND t.kind = 'resample_pool_member' AND t.status = 'open' AND t.detail->>'followUpId' = x.fid`,
+      [pc, nurse.id, todo.map((x) => String(x.f!.id)), resampleCodes, todo.map((x) => x.r.collectedAt)],
+    );
+    deferred.units.push(...todo.map(({ r, s }) => ({ day: dayInVietnam(r.collectedAt), communeCode: s.communeCode })));
+    const resampled = todo.map((x, i) => ({ barcode: resampleCodes[i], spec: x.r })).filter((x) => x.spec.testedAt);
     // Through the result service, except the positives of cases closed since (recovered,
     // transferred): the service would open a new case for them, while the case this re-sample
     // found is the outbreak's own — their result is written as the service writes it, linked to it.
-    const viaService = resampleCodes.filter((x) => x.spec.outcome === 'negative' || x.spec.case?.open);
+    const viaService = resampled.filter((x) => x.spec.outcome === 'negative' || x.spec.case?.open);
     if (viaService.length) {
       const applied = await applyResults(
         q,
@@ -290,7 +328,7 @@ export async function createDemoTesting(db: Db, o: TestingDemoOptions): Promise<
       const bad = applied.filter((a) => a.status === 'error' || a.status === 'conflict');
       if (bad.length) throw new Error(`demo testing: re-sample results refused (${bad[0].issue ?? bad[0].status})`);
     }
-    for (const x of resampleCodes.filter((r) => !viaService.includes(r))) {
+    for (const x of resampled.filter((r) => !viaService.includes(r))) {
       const sp = await q.query<{ id: number; followUpId: number; collectedOn: string; communeCode: string }>(
         `SELECT id, follow_up_id AS "followUpId", collected_on::text AS "collectedOn", commune_code AS "communeCode" FROM specimen WHERE province_code = $1 AND barcode = $2`,
         [pc, x.barcode],
@@ -305,7 +343,6 @@ export async function createDemoTesting(db: Db, o: TestingDemoOptions): Promise<
       await q.query(`UPDATE follow_up SET status = 'positive', case_id = $3, resolved_at = $4, updated_at = $4 WHERE province_code = $1 AND id = $2`, [pc, s.followUpId, x.spec.case!.caseId, x.spec.testedAt]);
       deferred.units.push({ day: s.collectedOn, communeCode: s.communeCode });
     }
-    await q.query(`UPDATE collection_event SET status = 'closed' WHERE province_code = $1 AND id = ANY($2::bigint[]) AND event_date < $3`, [pc, [...resampleEvents.values()], o.today]);
     progress(5);
 
     // Rapid tests read by the commune's health worker.
@@ -326,7 +363,7 @@ export async function createDemoTesting(db: Db, o: TestingDemoOptions): Promise<
       labs: labIds.length,
       plans: drawn.length,
       events: plan.events.length + resampleEvents.size,
-      specimens: plan.specimens.length + plan.resamples.length,
+      specimens: plan.specimens.length + todo.length,
       pools: plan.pools.length,
       positivePools: counts.rows[0].positive,
       followUps: counts.rows[0].followups,
