@@ -14,7 +14,8 @@ const pages: Page[] = [];
 const problems: string[][] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  // The journey from a clean slate: without the demo's testing activity (test/api/demo-testing.test.ts covers it).
+  [server, browser] = await Promise.all([startTestServer({ demoTesting: false }), launchBrowser()]);
 });
 afterEach(async ({ task }) => {
   if (task.result?.state === 'fail') for (const [i, p] of pages.entries()) await screenshot(p, `failed-testing-${i}-${task.name.slice(0, 30).replace(/[^a-z0-9]+/gi, '-')}`);
