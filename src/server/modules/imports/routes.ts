@@ -1,20 +1,12 @@
 // HTTP for registry imports: upload a file (the import then runs in the background), follow the
 // job, download the refused rows as CSV or Excel.
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
-import { AppError, badRequest, notFound } from '../../errors.ts';
+import { notFound } from '../../errors.ts';
 import { audit } from '../../plugins/audit.ts';
 import { MAX_UPLOAD_BYTES } from '../../app.ts';
-import { checkPeopleFile, createPeopleJob, enqueueImport, runPeopleImport, type Importer } from './service.ts';
+import { receiveUpload, errorsWorkbook } from '../../uploads.ts';
+import { checkPeopleFile, createPeopleJob, enqueueImport, runPeopleImport, type CheckedFile, type Importer } from './service.ts';
 import * as store from './store.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -41,25 +33,6 @@ const UTF8_BOM = '\uFEFF';
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : d == null ? null : new Date(String(d)).toISOString());
 const present = (j: store.JobRow) => ({ ...j, startedAt: iso(j.startedAt)!, finishedAt: iso(j.finishedAt) });
 const jobScope = (req: FastifyRequest): store.JobScope => ({ provinceCode: req.user!.provinceCode, path: req.user!.unitPath });
-
-/** A file name safe to store and show: no directories, no control characters. */
-function cleanFilename(name: string | undefined): string {
-  const base = basename(String(name ?? '').replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return (base || 'upload').slice(0, 200);
-}
-
-async function errorsXlsx(csv: string): Promise<Buffer> {
-  const rows = parseCsv(csv, { relax_column_count: true }) as string[][];
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('Lỗi', { views: [{ state: 'frozen', ySplit: 1 }] });
-  for (const r of rows) ws.addRow(r);
-  ws.getRow(1).font = { bold: true };
-  ws.getColumn(1).width = 8;
-  ws.getColumn(2).width = 18;
-  ws.getColumn(3).width = 24;
-  ws.getColumn(4).width = 50;
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 const routes: FastifyPluginAsync = async (app) => {
   const canImport = { preHandler: app.requirePermission('people.import') };
@@ -99,45 +72,20 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const user = req.user!;
-      if (!req.isMultipart()) throw new AppError(415, 'unsupported_media_type', [{ field: 'file', code: 'multipart_required' }]);
-      const part = await req.file();
-      if (!part) throw badRequest([{ field: 'file', code: 'required' }]);
-      if (part.fieldname !== 'file') {
-        part.file.resume();
-        throw badRequest([{ field: 'file', code: 'required' }]);
-      }
-      const filename = cleanFilename(part.filename);
-      const dir = await mkdtemp(join(tmpdir(), 'chongdich-import-'));
-      const cleanup = () => rm(dir, { recursive: true, force: true });
-      const path = join(dir, 'upload');
-      const hash = createHash('sha256');
-      let checked;
-      try {
-        const hashing = new Transform({
-          transform(chunk, _enc, cb) {
-            hash.update(chunk);
-            cb(null, chunk);
-          },
-        });
-        await pipeline(part.file, hashing, createWriteStream(path));
-        if (part.file.truncated) throw new AppError(413, 'payload_too_large');
-        checked = { ...(await checkPeopleFile(path)), filename };
-      } catch (e) {
-        await cleanup();
-        throw e;
-      }
-
+      const upload = await receiveUpload(req, 'chongdich-import-');
       const importer: Importer = { provinceCode: user.provinceCode, jurisdictionPath: user.unitPath, userId: user.id, via: 'web', req };
+      let checked: CheckedFile;
       let jobId: number;
       try {
-        jobId = await createPeopleJob(app.db, importer, filename, hash.digest('hex'));
+        checked = { ...(await checkPeopleFile(upload.path)), filename: upload.filename };
+        jobId = await createPeopleJob(app.db, importer, upload.filename, upload.sha256);
       } catch (e) {
-        await cleanup();
+        await upload.cleanup();
         throw e;
       }
       const run = enqueueImport(() => runPeopleImport(app.db, importer, jobId, checked))
         .catch((err) => req.log.error({ err, jobId }, 'people import crashed'))
-        .finally(() => cleanup());
+        .finally(() => upload.cleanup());
       running.add(run);
       void run.finally(() => running.delete(run));
       return reply.code(202).send({ jobId });
@@ -189,7 +137,7 @@ const routes: FastifyPluginAsync = async (app) => {
         return reply
           .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
           .header('Content-Disposition', `attachment; filename="${name}.xlsx"`)
-          .send(await errorsXlsx(csv));
+          .send(await errorsWorkbook(csv));
       }
       // The BOM lets Excel read the Vietnamese text as UTF-8.
       return reply

@@ -2,19 +2,11 @@
 // events, barcodes and labels, specimens and pools, lab worklists, results one by one and by
 // import, conflicts, follow-ups of positive pools, rapid tests and citizens' self-reports, the
 // capacity dashboard and the checkpoint lookup.
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { AppError, badRequest, notFound } from '../../errors.ts';
 import { audit } from '../../plugins/audit.ts';
+import { receiveUpload, errorsWorkbook } from '../../uploads.ts';
 import { can, type Permission } from '../../../domain/access/roles.ts';
 import { scopeOf } from '../units/routes.ts';
 import { getJob, getJobErrors, listJobs } from '../imports/store.ts';
@@ -171,21 +163,6 @@ const PlanPatchBody = Type.Object(
 
 const UTF8_BOM = '\uFEFF';
 const EMPTY_ERRORS = 'Dòng,Cột,Mã lỗi,Lỗi\r\n';
-
-function cleanFilename(name: string | undefined): string {
-  const base = basename(String(name ?? '').replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return (base || 'upload').slice(0, 200);
-}
-
-async function csvToXlsx(csv: string, sheet: string): Promise<Buffer> {
-  const rows = parseCsv(csv, { relax_column_count: true }) as string[][];
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
-  for (const r of rows) ws.addRow(r);
-  ws.getRow(1).font = { bold: true };
-  [8, 18, 24, 50].forEach((w, i) => (ws.getColumn(i + 1).width = w));
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 const sendPdf = (reply: FastifyReply, pdf: Buffer, name: string) =>
   reply.header('content-type', 'application/pdf').header('content-disposition', `inline; filename="${name}.pdf"`).header('cache-control', 'no-store').send(pdf);
@@ -706,47 +683,20 @@ const routes: FastifyPluginAsync = async (app) => {
       const { labId } = req.query as { labId: number };
       const scope = scopeOf(req);
       await requireLab(app.db, scope.provinceCode, labId);
-      if (!req.isMultipart()) throw new AppError(415, 'unsupported_media_type', [{ field: 'file', code: 'multipart_required' }]);
-      const part = await req.file();
-      if (!part) throw badRequest([{ field: 'file', code: 'required' }]);
-      if (part.fieldname !== 'file') {
-        part.file.resume();
-        throw badRequest([{ field: 'file', code: 'required' }]);
-      }
-      const filename = cleanFilename(part.filename);
-      const dir = await mkdtemp(join(tmpdir(), 'chongdich-results-'));
-      const cleanup = () => rm(dir, { recursive: true, force: true });
-      const path = join(dir, 'upload');
-      const hash = createHash('sha256');
-      let checked;
-      try {
-        await pipeline(
-          part.file,
-          new Transform({
-            transform(chunk, _e, cb) {
-              hash.update(chunk);
-              cb(null, chunk);
-            },
-          }),
-          createWriteStream(path),
-        );
-        if (part.file.truncated) throw new AppError(413, 'payload_too_large');
-        checked = await checkResultsFile(path, filename);
-      } catch (e) {
-        await cleanup();
-        throw e;
-      }
+      const upload = await receiveUpload(req, 'chongdich-results-');
       const importer: ResultsImporter = { scope, actor: actorOf(req), labId, req };
+      let checked: Awaited<ReturnType<typeof checkResultsFile>>;
       let jobId: number;
       try {
-        jobId = await createResultsJob(app.db, importer, checked, hash.digest('hex'));
+        checked = await checkResultsFile(upload.path, upload.filename);
+        jobId = await createResultsJob(app.db, importer, checked, upload.sha256);
       } catch (e) {
-        await cleanup();
+        await upload.cleanup();
         throw e;
       }
       const run = enqueueImport(() => runResultsImport(app.db, importer, jobId, checked))
         .catch((err) => req.log.error({ err, jobId }, 'results import crashed'))
-        .finally(() => cleanup());
+        .finally(() => upload.cleanup());
       running.add(run);
       void run.finally(() => running.delete(run));
       return reply.code(202).send({ jobId });
@@ -781,7 +731,7 @@ const routes: FastifyPluginAsync = async (app) => {
         return reply
           .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
           .header('Content-Disposition', `attachment; filename="loi-nhap-ket-qua-${id}.xlsx"`)
-          .send(await csvToXlsx(csv, 'Lỗi'));
+          .send(await errorsWorkbook(csv));
       return reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="loi-nhap-ket-qua-${id}.csv"`).send(UTF8_BOM + csv);
     },
   );
