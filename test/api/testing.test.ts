@@ -567,6 +567,29 @@ for (const kind of DB_KINDS) {
       expect((await yte.post(`/api/testing/follow-ups/${f.id}/close`, { note: 'lần nữa' })).statusCode).toBe(409);
     });
 
+    it('a positive pool result replaced by a negative closes its follow-ups and cancels their re-sample tasks', async () => {
+      const yte = await ctx.as('yte');
+      const xn = await ctx.as('xetnghiem');
+      const ev = (await yte.post('/api/testing/events', { eventDate: today, siteName: 'Chợ đêm', unitCode: commune, labId })).json();
+      const people = (await ctx.db.query<{ id: number }>(`SELECT id FROM person WHERE province_code = '20' AND commune_code = $1 ORDER BY id DESC OFFSET 5 LIMIT 2`, [commune])).rows.map((r) => Number(r.id));
+      const pool = (await yte.post('/api/testing/pools', { labId, method: 'collection', eventId: ev.id })).json();
+      for (const personId of people) {
+        const b = (await yte.post('/api/testing/specimens', { eventId: ev.id, personId })).json().specimen.barcode;
+        await yte.post(`/api/testing/pools/${pool.id}/members`, { barcode: b });
+      }
+      await yte.post(`/api/testing/pools/${pool.id}/seal`);
+      expect((await xn.post('/api/testing/results', { labId, barcode: pool.barcode, outcome: 'positive', ct: 31 })).statusCode).toBe(201);
+      const openTasks = `SELECT count(*)::int AS n FROM task WHERE kind = 'resample_pool_member' AND status = 'open' AND (detail->>'poolId')::bigint = $1`;
+      expect(await count(ctx, openTasks, [pool.id])).toBe(2);
+      const held = await xn.post('/api/testing/results', { labId, barcode: pool.barcode, outcome: 'negative' });
+      expect(held.statusCode).toBe(409);
+      const conflictId = Number(held.json().error.fields[0].message);
+      expect((await xn.post(`/api/testing/conflicts/${conflictId}/resolve`, { decision: 'replace', note: 'Chạy lại: âm tính' })).statusCode).toBe(200);
+      expect((await xn.get(`/api/testing/pools/${pool.id}`)).json()).toMatchObject({ outcome: 'negative', followUps: { closed: 2 } });
+      expect(await count(ctx, openTasks, [pool.id])).toBe(0);
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM task WHERE kind = 'resample_pool_member' AND status = 'cancelled' AND (detail->>'poolId')::bigint = $1`, [pool.id])).toBe(2);
+    });
+
     it('imports an Excel export; a file without the needed columns is refused before any job', async () => {
       const xn = await ctx.as('xetnghiem');
       const yte = await ctx.as('yte');

@@ -311,11 +311,19 @@ async function applyEffects(q: Queryable, ctx: ResultContext, results: NewResult
           AND (s.outcome_source = 'pool' OR (s.status = 'follow_up' AND s.outcome IS NULL))`,
       [pc, replaced],
     );
-    await q.query(
+    const closed = await q.query<{ id: string }>(
       `UPDATE follow_up SET status = 'closed', note = 'pool_result_replaced', resolved_at = now(), updated_at = now()
-        WHERE province_code = $1 AND pool_id = ANY($2::bigint[]) AND status IN ('pending', 'collected') AND source_result_id <> ALL($3::bigint[])`,
+        WHERE province_code = $1 AND pool_id = ANY($2::bigint[]) AND status IN ('pending', 'collected') AND source_result_id <> ALL($3::bigint[])
+        RETURNING id::text`,
       [pc, replaced, pools.map((p) => p.resultId)],
     );
+    // Their re-sample tasks go too: nobody should visit a person for a pool that is no longer positive.
+    if (closed.rows.length)
+      await q.query(
+        `UPDATE task SET status = 'cancelled', done_at = now(), note = 'pool_result_replaced'
+          WHERE province_code = $1 AND kind = 'resample_pool_member' AND status = 'open' AND detail->>'followUpId' = ANY($2::text[])`,
+        [pc, closed.rows.map((r) => r.id)],
+      );
     }
     await q.query(
       `UPDATE pool p SET status = CASE WHEN x.outcome = 'invalid' THEN 'sealed' ELSE 'resulted' END, outcome = CASE WHEN x.outcome = 'invalid' THEN NULL ELSE x.outcome END,
