@@ -6,6 +6,9 @@ import type { Unit, UnitDetail, UnitMap } from '../lib/types.ts';
 const unitQuery = (code: string, quiet = false) => ({
   queryKey: ['unit', code],
   queryFn: ({ signal }: { signal?: AbortSignal }) => api<UnitDetail>(`/units/${encodeURIComponent(code)}`, { signal, noRedirect: quiet }),
+  // Fresh for a while, so the map page mounting after the prefetch has answered does not ask again;
+  // adding a village invalidates it explicitly.
+  staleTime: 60_000,
 });
 const mapQuery = (code: string, quiet = false) => ({
   queryKey: ['unit-map', code],
