@@ -2,7 +2,7 @@
 // with the small demo province, serving the built web app from dist/web.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
@@ -13,7 +13,8 @@ import { createDemo, type DemoResult } from '../../src/server/demo/index.ts';
 import { SHARED_DATA, TEST_SCALE } from './app.ts';
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname;
-export const WEB_DIST = join(REPO_ROOT, 'dist/web');
+// TEST_WEB_DIST: a build directory of one's own, so that parallel runs do not rebuild each other's.
+export const WEB_DIST = process.env.TEST_WEB_DIST ? resolve(process.env.TEST_WEB_DIST) : join(REPO_ROOT, 'dist/web');
 
 export interface TestServer {
   url: string;
@@ -37,7 +38,7 @@ function newestMtime(dir: string): number {
 export function ensureWebBuilt(): void {
   const index = join(WEB_DIST, 'index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(REPO_ROOT, 'web'))) return;
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn', '--outDir', WEB_DIST, '--emptyOutDir'], {
     cwd: REPO_ROOT,
     stdio: 'inherit',
   });

@@ -36,6 +36,12 @@ export const PERMISSIONS = [
   'testing.collect',
   'testing.lab',
   'testing.lookup',
+  'vaccination.read',
+  'vaccination.record',
+  'vaccination.visit',
+  'vaccination.manage',
+  'vaccination.import',
+  'vaccination.certify',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,19 +51,23 @@ const peopleReaders: Permission[] = [...everyoneReads, 'people.search', 'people.
 const tracing: Permission[] = ['cases.read', 'cases.manage', 'quarantine.manage', 'zones.manage', 'tasks.work', 'people.merge'];
 /** Sampling plans, collection and pools, the dashboard, the checkpoint lookup (docs/testing.md). */
 const testingPlanners: Permission[] = ['testing.read', 'testing.plan', 'testing.collect', 'testing.lookup'];
+/** Doses and adverse events, sweep visits, home vaccination, certificates (docs/vaccination.md). */
+const vaccinators: Permission[] = ['vaccination.read', 'vaccination.record', 'vaccination.visit', 'vaccination.certify'];
+/** Lots, allocations, campaigns and the national platform's exports. */
+const vaccinationManagers: Permission[] = [...vaccinators, 'vaccination.manage', 'vaccination.import'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   province_admin: PERMISSIONS,
-  command_staff: [...peopleReaders, 'people.import', 'audit.read', ...tracing, ...testingPlanners],
-  district_officer: [...peopleReaders, 'people.import', 'units.manage', ...tracing, ...testingPlanners],
-  commune_officer: [...peopleReaders, 'units.manage', ...tracing, 'testing.read', 'testing.collect', 'testing.lookup'],
-  health_worker: [...peopleReaders, 'cases.read', 'cases.manage', 'quarantine.manage', 'tasks.work', 'testing.read', 'testing.collect'],
+  command_staff: [...peopleReaders, 'people.import', 'audit.read', ...tracing, ...testingPlanners, ...vaccinationManagers],
+  district_officer: [...peopleReaders, 'people.import', 'units.manage', ...tracing, ...testingPlanners, ...vaccinationManagers],
+  commune_officer: [...peopleReaders, 'units.manage', ...tracing, 'testing.read', 'testing.collect', 'testing.lookup', ...vaccinators],
+  health_worker: [...peopleReaders, 'cases.read', 'cases.manage', 'quarantine.manage', 'tasks.work', 'testing.read', 'testing.collect', ...vaccinators],
   lab_technician: [...peopleReaders, 'cases.read', 'testing.read', 'testing.collect', 'testing.lab'],
-  vaccinator: peopleReaders,
+  vaccinator: [...peopleReaders, 'tasks.work', ...vaccinationManagers],
   // Community COVID teams work from their task list: call, visit, deliver decisions, daily checks.
-  community_team: [...peopleReaders, 'tasks.work'],
+  community_team: [...peopleReaders, 'tasks.work', 'vaccination.read', 'vaccination.visit'],
   // At the checkpoint: look up a driver's valid result, or test them (rapid test, swab).
-  checkpoint_officer: [...peopleReaders, 'testing.lookup', 'testing.collect'],
+  checkpoint_officer: [...peopleReaders, 'testing.lookup', 'testing.collect', 'vaccination.read'],
   viewer: everyoneReads,
 };
 
