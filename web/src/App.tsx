@@ -37,6 +37,15 @@ const LabPage = lazy(() => import('./testing/LabPage.tsx'));
 const RapidTestsPage = lazy(() => import('./testing/RapidPage.tsx'));
 const ResultLookupPage = lazy(() => import('./testing/LookupPage.tsx'));
 const SelfTestPage = lazy(() => import('./testing/SelfTestPage.tsx'));
+const CoveragePage = lazy(() => import('./vaccination/CoveragePage.tsx'));
+const VaccinationRecordPage = lazy(() => import('./vaccination/RecordPage.tsx'));
+const SweepPage = lazy(() => import('./vaccination/SweepPage.tsx'));
+const HomeVaccinationPage = lazy(() => import('./vaccination/HomeVaccinationPage.tsx'));
+const LotsPage = lazy(() => import('./vaccination/LotsPage.tsx'));
+const AllocationsPage = lazy(() => import('./vaccination/AllocationsPage.tsx'));
+const CampaignsPage = lazy(() => import('./vaccination/CampaignsPage.tsx'));
+const VaccinationImportPage = lazy(() => import('./vaccination/ImportPage.tsx'));
+const VerifyCertificatePage = lazy(() => import('./vaccination/VerifyPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -70,6 +79,7 @@ export function App() {
               <Routes>
                 <Route path="/login" element={<LoginPage />} />
                 <Route path="/tu-test-nhanh" element={<SelfTestPage />} />
+                <Route path="/xac-minh" element={<VerifyCertificatePage />} />
                 <Route element={<RequireAuth><Shell /></RequireAuth>}>
                   <Route index element={<Home />} />
                   <Route path="units/:code" element={<MapPage />} />
@@ -93,6 +103,14 @@ export function App() {
                   <Route path="testing/lab" element={<RequirePermission permission="testing.lab"><LabPage /></RequirePermission>} />
                   <Route path="testing/rapid" element={<RequirePermission permission="testing.collect"><RapidTestsPage /></RequirePermission>} />
                   <Route path="testing/lookup" element={<RequirePermission permission="testing.lookup"><ResultLookupPage /></RequirePermission>} />
+                  <Route path="vaccination" element={<RequirePermission permission="vaccination.read"><CoveragePage /></RequirePermission>} />
+                  <Route path="vaccination/record" element={<RequirePermission permission="vaccination.record"><VaccinationRecordPage /></RequirePermission>} />
+                  <Route path="vaccination/sweep" element={<RequirePermission permission="vaccination.visit"><SweepPage /></RequirePermission>} />
+                  <Route path="vaccination/home" element={<RequirePermission permission="vaccination.read"><HomeVaccinationPage /></RequirePermission>} />
+                  <Route path="vaccination/lots" element={<RequirePermission permission="vaccination.read"><LotsPage /></RequirePermission>} />
+                  <Route path="vaccination/allocations" element={<RequirePermission permission="vaccination.read"><AllocationsPage /></RequirePermission>} />
+                  <Route path="vaccination/campaigns" element={<RequirePermission permission="vaccination.read"><CampaignsPage /></RequirePermission>} />
+                  <Route path="vaccination/import" element={<RequirePermission permission="vaccination.import"><VaccinationImportPage /></RequirePermission>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

@@ -9,5 +9,6 @@ import users from './users/routes.ts';
 import imports from './imports/routes.ts';
 import cases from './cases/routes.ts';
 import testing from './testing/routes.ts';
+import vaccination from './vaccination/routes.ts';
 
-export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports, cases, testing];
+export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports, cases, testing, vaccination];

@@ -11,6 +11,18 @@ import fieldVi from './field.vi.json';
 import fieldEn from './field.en.json';
 import testingVi from './testing.vi.json';
 import testingEn from './testing.en.json';
+import vaccinationVi from './vaccination.vi.json';
+import vaccinationEn from './vaccination.en.json';
+import vaccRegistryVi from './vacc-registry.vi.json';
+import vaccRegistryEn from './vacc-registry.en.json';
+import vaccCoverageVi from './vacc-coverage.vi.json';
+import vaccCoverageEn from './vacc-coverage.en.json';
+import vaccSupplyVi from './vacc-supply.vi.json';
+import vaccSupplyEn from './vacc-supply.en.json';
+import vaccCertificateVi from './vacc-certificate.vi.json';
+import vaccCertificateEn from './vacc-certificate.en.json';
+import vaccImportVi from './vacc-import.vi.json';
+import vaccImportEn from './vacc-import.en.json';
 
 export type Lang = 'vi' | 'en';
 export const LANGS: Lang[] = ['vi', 'en'];
@@ -26,7 +38,7 @@ function storedLang(): Lang {
 }
 
 i18n.use(initReactI18next).init({
-  resources: { vi: { translation: { ...vi, ...casesVi, ...fieldVi, ...testingVi } }, en: { translation: { ...en, ...casesEn, ...fieldEn, ...testingEn } } },
+  resources: { vi: { translation: { ...vi, ...casesVi, ...fieldVi, ...testingVi, ...vaccinationVi, ...vaccRegistryVi, ...vaccCoverageVi, ...vaccSupplyVi, ...vaccCertificateVi, ...vaccImportVi } }, en: { translation: { ...en, ...casesEn, ...fieldEn, ...testingEn, ...vaccinationEn, ...vaccRegistryEn, ...vaccCoverageEn, ...vaccSupplyEn, ...vaccCertificateEn, ...vaccImportEn } } },
   lng: storedLang(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false },
