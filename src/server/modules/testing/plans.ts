@@ -423,6 +423,19 @@ async function resolvePositions(q: Queryable, scope: Scope, planPath: string, f:
   return positions.map((p) => byRank.get(p)).filter((x): x is NonNullable<typeof x> => !!x);
 }
 
+/** A stratum of the whole province's residents: the province's id range is its own. */
+const wholeProvince = (s: { kind: StratumKind; population: StoredPopulation }) => s.kind === 'residents' && !!s.population.unitPath && isProvinceRoot(s.population.unitPath);
+
+/** The smallest and largest person id of a stratum. */
+async function idRangeOf(q: Queryable, scope: Scope, planPath: string, f: Filter): Promise<{ lo: number; size: number } | null> {
+  const r = await q.query<{ min: number | null; max: number | null }>(
+    `SELECT min(p.id) AS min, max(p.id) AS max FROM person p WHERE p.province_code = $1 AND ${planClause(planPath)} AND ${f.sql}`,
+    [scope.provinceCode, planPath, ...f.params],
+  );
+  const { min, max } = r.rows[0] ?? {};
+  return min == null || max == null ? null : { lo: Number(min), size: Number(max) - Number(min) + 1 };
+}
+
 /** Candidate person ids → those that are members of the stratum, in the candidates' order. */
 async function resolveIds(q: Queryable, scope: Scope, planPath: string, f: Filter, candidates: number[]) {
   const r = await q.query<{ id: number; unitPath: string; communeCode: string }>(
@@ -486,9 +499,12 @@ export async function drawPlan(q: Queryable, req: FastifyRequest, scope: Scope, 
     };
     const N = s.populationSize;
     // Ranking reads the whole stratum; candidate ids cost a key lookup each, n / density of them.
-    const sparse = s.kind !== 'listed' && idRange > 0 && 2 * size * idRange < N * N;
+    // A stratum within a district or commune is drawn from its own id range (people are numbered
+    // as they were imported, commune by commune), not the province's: denser, fewer lookups.
+    const range = s.kind === 'listed' || idRange === 0 ? null : wholeProvince(s) ? { lo: idMin, size: idRange } : await idRangeOf(q, scope, plan.unitPath, f);
+    const sparse = !!range && 2 * size * range.size < N * N;
     const chosen = sparse
-      ? await drawStratum(seed, idRange, size, async (positions) => remember(await resolveIds(q, scope, plan.unitPath, f, positions.map((x) => idMin + x))), taken, N / idRange)
+      ? await drawStratum(seed, range.size, size, async (positions) => remember(await resolveIds(q, scope, plan.unitPath, f, positions.map((x) => range.lo + x))), taken, N / range.size)
       : await drawStratum(seed, N, size, async (positions) => remember(await resolvePositions(q, scope, plan.unitPath, f, positions)), taken);
     if (s.siteId == null) await stationSites(chosen.map((personId) => found.get(personId)!.communeCode));
     const rows = chosen.map((personId, order) => {
