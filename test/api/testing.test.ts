@@ -622,6 +622,41 @@ for (const kind of DB_KINDS) {
       expect((await yte.post('/api/testing/results', { labId, barcode: b, outcome: 'positive' })).statusCode).toBe(403);
     });
 
+    it('a positive driver not in the registry is added to it in the commune where sampled, and becomes a case; one with a known CCCD is the registry person', async () => {
+      const xn = await ctx.as('xetnghiem');
+      const yte = await ctx.as('yte');
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      const ev = (await yte.post('/api/testing/events', { eventDate: todayInVietnam(hourAgo), siteName: 'Chốt cửa ngõ', unitCode: commune, labId, defaultKind: 'single' })).json();
+      const driver = (await yte.post('/api/testing/specimens', { eventId: ev.id, person: { fullName: 'Hoàng Văn Xế', cccd: '001090007777' }, vehiclePlate: '29H-777.01', collectedAt: hourAgo.toISOString() })).json().specimen;
+      expect(driver.personId).toBeNull();
+      const people = await count(ctx, `SELECT count(*)::int AS n FROM person`);
+      const r = await xn.post('/api/testing/results', { labId, barcode: driver.barcode, outcome: 'positive', ct: 24 });
+      expect(r.statusCode, r.body).toBe(201);
+      expect(r.json().effects).toMatchObject({ caseAction: 'created', personRegistered: 'added' });
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM person`)).toBe(people + 1);
+      const added = (await ctx.db.query<{ id: number; commune_code: string; full_name: string }>(`SELECT id, commune_code, full_name FROM person WHERE cccd = '001090007777'`)).rows[0];
+      expect(added).toMatchObject({ commune_code: commune, full_name: 'Hoàng Văn Xế' });
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM case_record WHERE person_id = $1 AND id = $2`, [added.id, r.json().effects.caseId])).toBe(1);
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM specimen WHERE barcode = $1 AND person_id = $2`, [driver.barcode, added.id])).toBe(1);
+      // Tested again later: the CCCD now links the specimen to that registry person at collection; the case is noted.
+      const again = (await yte.post('/api/testing/specimens', { eventId: ev.id, person: { fullName: 'Hoàng Văn Xế', cccd: '001090007777' }, vehiclePlate: '29H-777.01', collectedAt: hourAgo.toISOString() })).json().specimen;
+      expect(Number(again.personId)).toBe(Number(added.id));
+      expect((await xn.post('/api/testing/results', { labId, barcode: again.barcode, outcome: 'positive', ct: 26 })).json().effects).toMatchObject({ caseAction: 'noted', caseId: r.json().effects.caseId });
+      // Registered in the registry between the swab and the result: found by the CCCD, not added twice.
+      const other = (await yte.post('/api/testing/specimens', { eventId: ev.id, person: { fullName: 'Đinh Thị Phụ', cccd: '001190008888' }, vehiclePlate: '29H-777.02', collectedAt: hourAgo.toISOString() })).json().specimen;
+      expect(other.personId).toBeNull();
+      const [home] = (await ctx.db.query<{ code: string; path: string }>(`SELECT code, path FROM admin_unit WHERE province_code = '20' AND code = $1`, [commune])).rows;
+      const known = (await ctx.db.query<{ id: number }>(
+        `INSERT INTO person (province_code, natural_key, cccd, full_name, name_search, commune_code, unit_path) VALUES ('20', 'cccd:001190008888', '001190008888', 'Đinh Thị Phụ', 'dinh thi phu', $1, $2) RETURNING id`,
+        [home.code, home.path],
+      )).rows[0];
+      const before = await count(ctx, `SELECT count(*)::int AS n FROM person`);
+      const r3 = await xn.post('/api/testing/results', { labId, barcode: other.barcode, outcome: 'positive', ct: 28 });
+      expect(r3.json().effects).toMatchObject({ caseAction: 'created', personRegistered: 'found' });
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM person`)).toBe(before);
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM case_record WHERE person_id = $1`, [known.id])).toBe(1);
+    });
+
     it('adds the testing policies to a database made before them, leaving versions an administrator set', async () => {
       await ctx.db.query(`DELETE FROM policy_version WHERE province_code = '20' AND key IN ('testing.follow_up_due_hours', 'testing.rapid_confirmation')`);
       const before = await count(ctx, `SELECT count(*)::int AS n FROM policy_version WHERE key = 'testing.high_risk_areas'`);

@@ -159,6 +159,8 @@ function ResultEntry({ item, labId, onDone }: { item: WorkItem; labId: string; o
       if (e.followUps) parts.push(t('testing.lab.followUpsCreated', { count: e.followUps }));
       if (e.caseAction === 'created') parts.push(t('testing.lab.caseCreated', { id: e.caseId }));
       if (e.caseAction === 'noted') parts.push(t('testing.lab.caseNoted', { id: e.caseId }));
+      if (e.personRegistered === 'added') parts.push(t('testing.lab.personAdded'));
+      if (e.personRegistered === 'found') parts.push(t('testing.lab.personFound'));
       if (e.caseAction === 'unregistered') parts.push(t('testing.lab.caseUnregistered'));
       if (e.caseAction === 'failed') parts.push(t('testing.lab.caseFailed', { code: e.caseError ?? '' }));
       buzz(true);

@@ -256,7 +256,7 @@ export interface AppliedResult {
   issue?: string;
   outcome?: TestResult;
   conflictId?: number;
-  effects: { followUps?: number; followUpState?: FollowUpState; caseId?: number; caseAction?: 'created' | 'noted' | 'unregistered' | 'failed'; caseError?: string };
+  effects: { followUps?: number; followUpState?: FollowUpState; caseId?: number; caseAction?: 'created' | 'noted' | 'unregistered' | 'failed'; caseError?: string; personRegistered?: 'found' | 'added' };
 }
 
 export interface Conflict {

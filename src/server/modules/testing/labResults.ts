@@ -13,6 +13,7 @@ import type { Scope } from '../units/store.ts';
 import { createCase, noteCaseEvidence } from '../cases/service.ts';
 import { openCaseOfPerson } from '../cases/store.ts';
 import { listOrders } from '../cases/orders.ts';
+import { addTracedPerson } from '../cases/tracedPerson.ts';
 import { compareResult, type Outcome, type PcrInterpretation } from '../../../domain/testing/results.ts';
 import { followUpAction, nextFollowUpState, type FollowUpState } from '../../../domain/testing/followUp.ts';
 import type { FollowUpDuePolicy } from '../../../domain/testing/policies.ts';
@@ -50,6 +51,8 @@ export interface ResultEffects {
   caseId?: number;
   caseAction?: 'created' | 'noted' | 'unregistered' | 'failed';
   caseError?: string;
+  /** The person tested was not in the registry: found by their CCCD, or added to it for the case. */
+  personRegistered?: 'found' | 'added';
 }
 
 export interface AppliedResult {
@@ -426,11 +429,17 @@ async function applyEffects(q: Queryable, ctx: ResultContext, results: NewResult
       const byId = new Map(people.rows.map((p) => [Number(p.id), p]));
       for (const r of positives) {
         const sp = byId.get(r.specimenId!)!;
-        if (sp.personId == null) {
-          effects[r.k].caseAction = 'unregistered';
-          continue;
+        let personId = sp.personId == null ? null : Number(sp.personId);
+        if (personId == null) {
+          const found = await registerTestedPerson(q, pc, r.specimenId!);
+          if (!found) {
+            effects[r.k].caseAction = 'unregistered';
+            continue;
+          }
+          personId = found.personId;
+          effects[r.k].personRegistered = found.how;
         }
-        const c = await caseFromPositive(q, ctx, Number(sp.personId), { barcode: r.barcode, resultId: r.resultId, ct: r.ct, sampleDate: sp.collectedOn, testedAt: r.testedAt });
+        const c = await caseFromPositive(q, ctx, personId, { barcode: r.barcode, resultId: r.resultId, ct: r.ct, sampleDate: sp.collectedOn, testedAt: r.testedAt });
         Object.assign(effects[r.k], c);
         if (c.caseId != null && effects[r.k].followUpId != null)
           await q.query(`UPDATE follow_up SET case_id = $3 WHERE province_code = $1 AND id = $2`, [pc, effects[r.k].followUpId, c.caseId]);
@@ -455,6 +464,44 @@ async function applyEffects(q: Queryable, ctx: ResultContext, results: NewResult
     await refreshLabDaily(q, pc, labs);
   }
   return effects;
+}
+
+/**
+ * Someone tested who was not in the registry (a driver from another province, a visitor) and is
+ * positive: the registry person with their CCCD if there is one by now, else a new registry person
+ * in the commune where they were sampled (as tracing adds visitors), so the case can be made and
+ * the commune told. Null when neither works (no commune, a name too short): the result stays
+ * "not in the registry" for the health station to handle.
+ */
+async function registerTestedPerson(q: Queryable, pc: string, specimenId: number): Promise<{ personId: number; how: 'found' | 'added' } | null> {
+  const s = (
+    await q.query<{ name: string; cccd: string | null; phone: string | null; plate: string | null; commune: string }>(
+      `SELECT subject_name AS name, subject_cccd AS cccd, subject_phone AS phone, vehicle_plate AS plate, commune_code AS commune FROM specimen WHERE province_code = $1 AND id = $2`,
+      [pc, specimenId],
+    )
+  ).rows[0];
+  if (!s) return null;
+  let found: { personId: number; how: 'found' | 'added' } | null = null;
+  if (s.cccd) {
+    const p = await q.query<{ id: number }>(`SELECT id FROM person WHERE province_code = $1 AND cccd = $2`, [pc, s.cccd]);
+    if (p.rows[0]) found = { personId: Number(p.rows[0].id), how: 'found' };
+  }
+  if (!found) {
+    const scope = await provinceScope(q, pc);
+    const added = await savepoint(q, 'register_tested_person', () =>
+      addTracedPerson(
+        q,
+        scope,
+        { fullName: s.name, cccd: s.cccd, phone: s.phone, unitCode: s.commune, address: s.plate ? `Lấy mẫu tại địa bàn; biển số xe ${s.plate}` : 'Lấy mẫu tại địa bàn', confirmNew: true },
+        'specimen',
+        todayInVietnam(),
+      ),
+    );
+    if (!added.ok) return null;
+    found = { personId: added.value, how: 'added' };
+  }
+  await q.query(`UPDATE specimen SET person_id = $3 WHERE province_code = $1 AND id = $2`, [pc, specimenId, found.personId]);
+  return found;
 }
 
 /**
