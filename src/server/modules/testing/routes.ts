@@ -54,27 +54,11 @@ import { renderLabels, type Label } from './labelPdf.ts';
 import { completeOpenTasks } from './tasks.ts';
 import type { Queryable } from '../../db/index.ts';
 import { TESTING_POLICY_DEFINITIONS } from '../../../domain/testing/policies.ts';
-import { policyDefinition } from '../../../domain/policies/defaults.ts';
+import { seedMissingPolicies } from '../policies/missing.ts';
 
 /** Default versions of the testing policies for provinces that have no version of a key yet. */
 export async function seedMissingTestingPolicies(q: Queryable) {
-  const keys = [...TESTING_POLICY_DEFINITIONS.map((d) => d.key), 'testing.pool_max_size', 'checkpoint.test_validity_hours'];
-  const missing = await q.query<{ province: string; key: string }>(
-    `SELECT p.province_code AS province, k.key FROM province p CROSS JOIN unnest($1::text[]) AS k(key)
-      WHERE NOT EXISTS (SELECT 1 FROM policy_version v WHERE v.province_code = p.province_code AND v.key = k.key)`,
-    [keys],
-  );
-  for (const m of missing.rows) {
-    const def = policyDefinition(m.key);
-    if (!def) continue;
-    const defaults = [...def.defaults].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
-    for (const [i, d] of defaults.entries()) {
-      await q.query(
-        `INSERT INTO policy_version (province_code, key, version, effective_from, effective_to, value, source, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-        [m.province, m.key, i + 1, d.effectiveFrom, d.effectiveTo ?? defaults[i + 1]?.effectiveFrom ?? null, JSON.stringify(d.value), d.source, d.note ?? null],
-      );
-    }
-  }
+  await seedMissingPolicies(q, [...TESTING_POLICY_DEFINITIONS.map((d) => d.key), 'testing.pool_max_size', 'checkpoint.test_validity_hours']);
 }
 
 const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' });

@@ -1,0 +1,73 @@
+// A person's vaccination status as the other areas read it (cases, checkpoints, sweep lists,
+// certificates): the doses from the registry, the schedule status on a date under the policies in
+// force then, the date the primary series was complete and the last dose. No scoping and no audit
+// here: the caller has already checked that the people are in its jurisdiction and audits its read.
+import type { Queryable } from '../../db/index.ts';
+import { loadVaccinationPolicies } from './policies.ts';
+import { scheduleStatus, sortDoses } from '../../../domain/vaccination/schedule.ts';
+import type { VaccinationPolicies } from '../../../domain/vaccination/policies.ts';
+import type { DoseFact, DoseKind, ScheduleStatus } from '../../../domain/vaccination/types.ts';
+
+export interface RegistryDose extends DoseFact {
+  id: number;
+  lotId: number;
+  flagged: boolean;
+}
+
+export interface PersonVaccinationStatus {
+  personId: number;
+  doses: RegistryDose[];
+  status: ScheduleStatus;
+  fullyVaccinatedOn: string | null;
+  lastDose: RegistryDose | null;
+}
+
+interface Row {
+  personId: number;
+  birthDate: string | null;
+  immunocompromised: boolean | null;
+  comorbidity: boolean | null;
+  deferral: 'contraindicated' | 'deferred' | null;
+  deferralUntil: string | null;
+  doses: { id: number; kind: DoseKind; productCode: string; givenOn: string; lotId: number; flagged: boolean }[] | null;
+}
+
+/**
+ * The status on `on` of each person (people not in the province are left out). Doses given after
+ * `on` are not counted. One query for all the people; the policies are read once.
+ */
+export async function vaccinationStatusOf(
+  q: Queryable,
+  provinceCode: string,
+  personIds: number[],
+  on: string,
+  policies?: VaccinationPolicies,
+): Promise<Map<number, PersonVaccinationStatus>> {
+  const out = new Map<number, PersonVaccinationStatus>();
+  if (personIds.length === 0) return out;
+  const pol = policies ?? (await loadVaccinationPolicies(q, provinceCode, on));
+  const r = await q.query<Row>(
+    `SELECT p.id AS "personId", p.birth_date AS "birthDate", vp.immunocompromised, vp.comorbidity, vp.deferral, vp.deferral_until AS "deferralUntil",
+            (SELECT json_agg(json_build_object('id', d.id, 'kind', d.dose_kind, 'productCode', d.product_code, 'givenOn', d.given_on, 'lotId', d.lot_id, 'flagged', d.flagged) ORDER BY d.given_on, d.id)
+               FROM vaccine_dose d WHERE d.province_code = p.province_code AND d.person_id = p.id AND d.given_on <= $3::date) AS doses
+       FROM person p
+       LEFT JOIN vaccination_profile vp ON vp.province_code = p.province_code AND vp.person_id = p.id
+      WHERE p.province_code = $1 AND p.id = ANY($2::bigint[])`,
+    [provinceCode, personIds, on],
+  );
+  for (const row of r.rows) {
+    const doses = sortDoses(row.doses ?? []) as RegistryDose[];
+    const status = scheduleStatus(
+      {
+        birthDate: row.birthDate,
+        doses,
+        on,
+        profile: { immunocompromised: !!row.immunocompromised, comorbidity: !!row.comorbidity, deferral: row.deferral, deferralUntil: row.deferralUntil },
+      },
+      pol.products,
+      pol.boosters,
+    );
+    out.set(Number(row.personId), { personId: Number(row.personId), doses, status, fullyVaccinatedOn: status.fullyVaccinatedOn, lastDose: doses.at(-1) ?? null });
+  }
+  return out;
+}
