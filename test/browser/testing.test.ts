@@ -4,6 +4,7 @@
 // file → the positive pool's members appear for individual retests → a positive retest creates
 // the case, reachable from the follow-up list.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import jsQR from 'jsqr';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { sampleSizeFinite, sampleSizeLarge } from '../../src/domain/testing/sampleSize.ts';
 import { launchBrowser, newContext, overflowsHorizontally, PHONE, retry, screenshot, signIn, vn, type Browser, type Page } from './support.ts';
@@ -295,11 +296,29 @@ describe('testing: plan → collect → pool → import → positive pool → re
     const [who] = await q<{ cccd: string; birth: string }>(
       `SELECT cccd, birth_date::text AS birth FROM person WHERE province_code = '20' AND cccd IS NOT NULL AND birth_date IS NOT NULL ORDER BY id LIMIT 1`,
     );
+    // The health station shows the page's QR code: what a phone camera reads is the link to open.
+    const station = await open('yte');
+    await station.goto('/testing/rapid');
+    const img = station.getByTestId('qr-code');
+    await img.waitFor();
+    await screenshot(station, 'testing-rapid-self-link-qr');
+    const pixels = await img.evaluate(async (el: HTMLImageElement) => {
+      await el.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 296;
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#fff';
+      g.fillRect(0, 0, 296, 296);
+      g.drawImage(el, 0, 0, 296, 296);
+      return Array.from(g.getImageData(0, 0, 296, 296).data);
+    });
+    const read = jsQR(Uint8ClampedArray.from(pixels), 296, 296);
+    expect(read?.data).toBe(`${server.url}/tu-test-nhanh?tinh=20`);
     const c = await newContext(browser, server.url, PHONE);
     problems.push(c.problems);
     const page = await c.context.newPage();
     pages.push(page);
-    await page.goto('/tu-test-nhanh?tinh=20');
+    await page.goto(new URL(read!.data).pathname + new URL(read!.data).search);
     const form = page.getByTestId('self-form');
     await form.getByRole('textbox', { name: 'Số CCCD' }).fill(who.cccd);
     await form.getByRole('textbox', { name: 'Ngày sinh' }).fill(who.birth.split('-').reverse().join('/'));

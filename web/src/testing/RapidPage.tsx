@@ -8,6 +8,7 @@ import { notifications } from '@mantine/notifications';
 import { IconCopy, IconPhoto } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { QrCode } from '../common/QrCode.tsx';
 import { Link } from 'react-router-dom';
 import { useMe } from '../auth/auth.tsx';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
@@ -46,16 +47,24 @@ export default function RapidPage() {
         <Text size="sm" fw={600}>
           {t('testing.rapid.selfLink')}
         </Text>
-        <Anchor href={selfLink} target="_blank" size="sm" style={{ wordBreak: 'break-all' }} data-testid="self-link">
-          {selfLink}
-        </Anchor>
-        <CopyButton value={selfLink}>
-          {({ copied, copy }) => (
-            <Button size="xs" variant="light" leftSection={<IconCopy size={14} />} onClick={copy} mt={6} w="fit-content">
-              {copied ? t('testing.rapid.copied') : t('testing.rapid.copy')}
-            </Button>
-          )}
-        </CopyButton>
+        <Group align="flex-start" gap="md" wrap="wrap">
+          <QrCode value={selfLink} size={148} label={t('testing.rapid.selfQr')} />
+          <Stack gap={4} style={{ flex: '1 1 220px', minWidth: 0 }}>
+            <Text size="xs" c="dimmed">
+              {t('testing.rapid.selfQrHint')}
+            </Text>
+            <Anchor href={selfLink} target="_blank" size="sm" style={{ wordBreak: 'break-all' }} data-testid="self-link">
+              {selfLink}
+            </Anchor>
+            <CopyButton value={selfLink}>
+              {({ copied, copy }) => (
+                <Button size="xs" variant="light" leftSection={<IconCopy size={14} />} onClick={copy} mt={6} w="fit-content">
+                  {copied ? t('testing.rapid.copied') : t('testing.rapid.copy')}
+                </Button>
+              )}
+            </CopyButton>
+          </Stack>
+        </Group>
       </Card>
       <Card withBorder>
         <Title order={2} size="h5" mb="xs">
