@@ -292,6 +292,35 @@ describe('testing: plan → collect → pool → import → positive pool → re
     await screenshot(page, 'testing-dashboard');
   });
 
+  it('a health worker on a phone records a rapid test of a driver with a photo of the cassette', async () => {
+    const page = await open('yte', true);
+    await page.goto('/testing/rapid');
+    const form = page.getByTestId('rapid-form');
+    await form.getByRole('switch', { name: 'Người không có trong danh sách dân cư (VD: lái xe tỉnh khác)' }).check({ force: true });
+    await form.getByRole('textbox', { name: 'Họ và tên' }).fill('Vi Văn Lái');
+    await form.getByRole('textbox', { name: 'Biển số xe' }).fill('12C-345.67');
+    await form.getByText('Âm tính', { exact: true }).click();
+    // The camera's picture (any image will do): shrunk on the phone, previewed, then sent with the result.
+    const picture = await page.screenshot({ type: 'png' });
+    await form.locator('input[type=file]').setInputFiles({ name: 'cassette.png', mimeType: 'image/png', buffer: picture });
+    await form.getByRole('img', { name: 'Chụp ảnh kết quả' }).waitFor();
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'testing-rapid-photo-phone');
+    await form.getByRole('button', { name: 'Lưu kết quả test nhanh' }).click();
+    await expect.poll(async () => (await q<{ n: number }>(`SELECT count(*)::int AS n FROM rapid_test WHERE vehicle_plate = '12C34567' AND photo IS NOT NULL`))[0].n).toBe(1);
+    const [stored] = await q<{ type: string; bytes: number }>(`SELECT photo_type AS type, length(photo)::int AS bytes FROM rapid_test WHERE vehicle_plate = '12C34567'`);
+    expect(['image/jpeg', 'image/webp', 'image/png']).toContain(stored.type);
+    // Shrunk before sending: smaller than the full-resolution picture.
+    expect(stored.bytes).toBeGreaterThan(1000);
+    expect(stored.bytes).toBeLessThan(picture.length);
+    // The recent list links to the photo, which the server returns as the image stored.
+    const link = page.getByRole('link', { name: 'Chụp ảnh kết quả' }).first();
+    await link.waitFor();
+    const res = await page.request.get(server.url + (await link.getAttribute('href'))!);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toContain(stored.type);
+  });
+
   it('a citizen reports a self-test from a phone without an account', async () => {
     const [who] = await q<{ cccd: string; birth: string }>(
       `SELECT cccd, birth_date::text AS birth FROM person WHERE province_code = '20' AND cccd IS NOT NULL AND birth_date IS NOT NULL ORDER BY id LIMIT 1`,
