@@ -46,6 +46,12 @@ const AllocationsPage = lazy(() => import('./vaccination/AllocationsPage.tsx'));
 const CampaignsPage = lazy(() => import('./vaccination/CampaignsPage.tsx'));
 const VaccinationImportPage = lazy(() => import('./vaccination/ImportPage.tsx'));
 const VerifyCertificatePage = lazy(() => import('./vaccination/VerifyPage.tsx'));
+const VenuesPage = lazy(() => import('./checkins/VenuesPage.tsx'));
+const VenueRegisterPage = lazy(() => import('./checkins/VenueRegisterPage.tsx'));
+const ExposuresPage = lazy(() => import('./checkins/ExposuresPage.tsx'));
+const DeclarationsPage = lazy(() => import('./checkpoints/DeclarationsPage.tsx'));
+const DeclarePage = lazy(() => import('./checkpoints/DeclarePage.tsx'));
+const CheckpointsPage = lazy(() => import('./checkpoints/CheckpointsPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -80,6 +86,8 @@ export function App() {
                 <Route path="/login" element={<LoginPage />} />
                 <Route path="/tu-test-nhanh" element={<SelfTestPage />} />
                 <Route path="/xac-minh" element={<VerifyCertificatePage />} />
+                <Route path="/dang-ky-dia-diem" element={<VenueRegisterPage />} />
+                <Route path="/khai-bao-y-te" element={<DeclarePage />} />
                 <Route element={<RequireAuth><Shell /></RequireAuth>}>
                   <Route index element={<Home />} />
                   <Route path="units/:code" element={<MapPage />} />
@@ -111,6 +119,10 @@ export function App() {
                   <Route path="vaccination/allocations" element={<RequirePermission permission="vaccination.read"><AllocationsPage /></RequirePermission>} />
                   <Route path="vaccination/campaigns" element={<RequirePermission permission="vaccination.read"><CampaignsPage /></RequirePermission>} />
                   <Route path="vaccination/import" element={<RequirePermission permission="vaccination.import"><VaccinationImportPage /></RequirePermission>} />
+                  <Route path="venues" element={<RequirePermission permission="venues.manage"><VenuesPage /></RequirePermission>} />
+                  <Route path="exposures" element={<RequirePermission permission="checkins.trace"><ExposuresPage /></RequirePermission>} />
+                  <Route path="declarations" element={<RequirePermission permission="declarations.read"><DeclarationsPage /></RequirePermission>} />
+                  <Route path="checkpoints" element={<RequirePermission permission="checkpoints.read"><CheckpointsPage /></RequirePermission>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

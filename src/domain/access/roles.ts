@@ -42,13 +42,20 @@ export const PERMISSIONS = [
   'vaccination.manage',
   'vaccination.import',
   'vaccination.certify',
+  'venues.manage',
+  'checkins.trace',
+  'declarations.read',
+  'checkpoints.read',
+  'checkpoints.record',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const everyoneReads: Permission[] = ['units.read', 'policies.read'];
 const peopleReaders: Permission[] = [...everyoneReads, 'people.search', 'people.read'];
 /** Case investigation, tracing, quarantine orders and zoning. */
-const tracing: Permission[] = ['cases.read', 'cases.manage', 'quarantine.manage', 'zones.manage', 'tasks.work', 'people.merge'];
+const tracing: Permission[] = ['cases.read', 'cases.manage', 'quarantine.manage', 'zones.manage', 'tasks.work', 'people.merge', 'checkins.trace', 'declarations.read'];
+/** Venues and their posters, checkpoints and their passages (docs/checkins.md). */
+const movement: Permission[] = ['venues.manage', 'checkpoints.read'];
 /** Sampling plans, collection and pools, the dashboard, the checkpoint lookup (docs/testing.md). */
 const testingPlanners: Permission[] = ['testing.read', 'testing.plan', 'testing.collect', 'testing.lookup'];
 /** Doses and adverse events, sweep visits, home vaccination, certificates (docs/vaccination.md). */
@@ -58,16 +65,16 @@ const vaccinationManagers: Permission[] = [...vaccinators, 'vaccination.manage',
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   province_admin: PERMISSIONS,
-  command_staff: [...peopleReaders, 'people.import', 'audit.read', ...tracing, ...testingPlanners, ...vaccinationManagers],
-  district_officer: [...peopleReaders, 'people.import', 'units.manage', ...tracing, ...testingPlanners, ...vaccinationManagers],
-  commune_officer: [...peopleReaders, 'units.manage', ...tracing, 'testing.read', 'testing.collect', 'testing.lookup', ...vaccinators],
-  health_worker: [...peopleReaders, 'cases.read', 'cases.manage', 'quarantine.manage', 'tasks.work', 'testing.read', 'testing.collect', ...vaccinators],
+  command_staff: [...peopleReaders, 'people.import', 'audit.read', ...tracing, ...testingPlanners, ...vaccinationManagers, ...movement, 'checkpoints.record'],
+  district_officer: [...peopleReaders, 'people.import', 'units.manage', ...tracing, ...testingPlanners, ...vaccinationManagers, ...movement],
+  commune_officer: [...peopleReaders, 'units.manage', ...tracing, 'testing.read', 'testing.collect', 'testing.lookup', ...vaccinators, 'venues.manage'],
+  health_worker: [...peopleReaders, 'cases.read', 'cases.manage', 'quarantine.manage', 'tasks.work', 'testing.read', 'testing.collect', ...vaccinators, 'checkins.trace', 'declarations.read'],
   lab_technician: [...peopleReaders, 'cases.read', 'testing.read', 'testing.collect', 'testing.lab'],
   vaccinator: [...peopleReaders, 'tasks.work', ...vaccinationManagers],
   // Community COVID teams work from their task list: call, visit, deliver decisions, daily checks.
   community_team: [...peopleReaders, 'tasks.work', 'vaccination.read', 'vaccination.visit'],
   // At the checkpoint: look up a driver's valid result, or test them (rapid test, swab).
-  checkpoint_officer: [...peopleReaders, 'testing.lookup', 'testing.collect', 'vaccination.read'],
+  checkpoint_officer: [...peopleReaders, 'testing.lookup', 'testing.collect', 'vaccination.read', 'checkpoints.read', 'checkpoints.record'],
   viewer: everyoneReads,
 };
 

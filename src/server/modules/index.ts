@@ -10,5 +10,7 @@ import imports from './imports/routes.ts';
 import cases from './cases/routes.ts';
 import testing from './testing/routes.ts';
 import vaccination from './vaccination/routes.ts';
+import checkins from './checkins/routes.ts';
+import checkpoints from './checkpoints/routes.ts';
 
-export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports, cases, testing, vaccination];
+export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports, cases, testing, vaccination, checkins, checkpoints];

@@ -23,6 +23,12 @@ import vaccCertificateVi from './vacc-certificate.vi.json';
 import vaccCertificateEn from './vacc-certificate.en.json';
 import vaccImportVi from './vacc-import.vi.json';
 import vaccImportEn from './vacc-import.en.json';
+import movementVi from './movement.vi.json';
+import movementEn from './movement.en.json';
+import checkinsVi from './checkins.vi.json';
+import checkinsEn from './checkins.en.json';
+import checkpointsVi from './checkpoints.vi.json';
+import checkpointsEn from './checkpoints.en.json';
 
 export type Lang = 'vi' | 'en';
 export const LANGS: Lang[] = ['vi', 'en'];
@@ -38,7 +44,7 @@ function storedLang(): Lang {
 }
 
 i18n.use(initReactI18next).init({
-  resources: { vi: { translation: { ...vi, ...casesVi, ...fieldVi, ...testingVi, ...vaccinationVi, ...vaccRegistryVi, ...vaccCoverageVi, ...vaccSupplyVi, ...vaccCertificateVi, ...vaccImportVi } }, en: { translation: { ...en, ...casesEn, ...fieldEn, ...testingEn, ...vaccinationEn, ...vaccRegistryEn, ...vaccCoverageEn, ...vaccSupplyEn, ...vaccCertificateEn, ...vaccImportEn } } },
+  resources: { vi: { translation: { ...vi, ...casesVi, ...fieldVi, ...testingVi, ...vaccinationVi, ...vaccRegistryVi, ...vaccCoverageVi, ...vaccSupplyVi, ...vaccCertificateVi, ...vaccImportVi, ...movementVi, ...checkinsVi, ...checkpointsVi } }, en: { translation: { ...en, ...casesEn, ...fieldEn, ...testingEn, ...vaccinationEn, ...vaccRegistryEn, ...vaccCoverageEn, ...vaccSupplyEn, ...vaccCertificateEn, ...vaccImportEn, ...movementEn, ...checkinsEn, ...checkpointsEn } } },
   lng: storedLang(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false },

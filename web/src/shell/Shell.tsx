@@ -1,7 +1,7 @@
 // The app shell: header with the language switch and the user, navigation that collapses on phones.
 import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton, ScrollArea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconAffiliate, IconArrowsExchange, IconBarrierBlock, IconChecklist, IconClipboardList, IconFileImport, IconHomeShield, IconLogout, IconMap2, IconScale, IconSearch, IconShieldCheck, IconTestPipe, IconTopologyStar3, IconUserCircle, IconUsers, IconVaccine, IconVirus } from '@tabler/icons-react';
+import { IconAffiliate, IconArrowsExchange, IconBarrierBlock, IconChecklist, IconClipboardList, IconFileImport, IconHomeShield, IconLogout, IconMap2, IconQrcode, IconScale, IconSearch, IconShieldCheck, IconTestPipe, IconTopologyStar3, IconUserCircle, IconUsers, IconVaccine, IconVirus } from '@tabler/icons-react';
 import { useEffect, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router-dom';
@@ -9,6 +9,7 @@ import { useAuth, useMe } from '../auth/auth.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { testingNavItems } from '../testing/nav.ts';
 import { vaccinationNavItems } from '../vaccination/nav.ts';
+import { movementNavItems } from '../checkins/nav.ts';
 
 interface NavItem {
   to: string;
@@ -40,6 +41,7 @@ export function Shell() {
     { to: '/zones', label: t('nav.zones'), icon: IconBarrierBlock, permission: 'cases.read', match: (p) => p.startsWith('/zones') },
     { to: '/testing', label: t('testing.nav.group'), icon: IconTestPipe, permission: '', match: (p) => p.startsWith('/testing'), children: testingNavItems(t) },
     { to: '/vaccination', label: t('vaccination.nav.group'), icon: IconVaccine, permission: '', match: (p) => p.startsWith('/vaccination'), children: vaccinationNavItems(t) },
+    { to: '/venues', label: t('movement.nav.group'), icon: IconQrcode, permission: '', match: (p) => ['/venues', '/exposures', '/declarations', '/checkpoints'].some((x) => p.startsWith(x)), children: movementNavItems(t) },
     { to: '/imports', label: t('nav.import'), icon: IconFileImport, permission: 'people.import', match: (p) => p.startsWith('/imports') },
     { to: '/policies', label: t('nav.policies'), icon: IconScale, permission: 'policies.read', match: (p) => p.startsWith('/policies') },
     { to: '/audit', label: t('nav.audit'), icon: IconClipboardList, permission: 'audit.read', match: (p) => p.startsWith('/audit') },
