@@ -52,6 +52,7 @@ const ExposuresPage = lazy(() => import('./checkins/ExposuresPage.tsx'));
 const DeclarationsPage = lazy(() => import('./checkpoints/DeclarationsPage.tsx'));
 const DeclarePage = lazy(() => import('./checkpoints/DeclarePage.tsx'));
 const CheckpointsPage = lazy(() => import('./checkpoints/CheckpointsPage.tsx'));
+const LevelsPage = lazy(() => import('./levels/LevelsPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -123,6 +124,7 @@ export function App() {
                   <Route path="exposures" element={<RequirePermission permission="checkins.trace"><ExposuresPage /></RequirePermission>} />
                   <Route path="declarations" element={<RequirePermission permission="declarations.read"><DeclarationsPage /></RequirePermission>} />
                   <Route path="checkpoints" element={<RequirePermission permission="checkpoints.read"><CheckpointsPage /></RequirePermission>} />
+                  <Route path="levels" element={<RequirePermission permission="levels.read"><LevelsPage /></RequirePermission>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

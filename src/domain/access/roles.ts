@@ -47,10 +47,13 @@ export const PERMISSIONS = [
   'declarations.read',
   'checkpoints.read',
   'checkpoints.record',
+  'levels.read',
+  'levels.decide',
+  'levels.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const everyoneReads: Permission[] = ['units.read', 'policies.read'];
+const everyoneReads: Permission[] = ['units.read', 'policies.read', 'levels.read'];
 const peopleReaders: Permission[] = [...everyoneReads, 'people.search', 'people.read'];
 /** Case investigation, tracing, quarantine orders and zoning. */
 const tracing: Permission[] = ['cases.read', 'cases.manage', 'quarantine.manage', 'zones.manage', 'tasks.work', 'people.merge', 'checkins.trace', 'declarations.read'];
@@ -65,9 +68,9 @@ const vaccinationManagers: Permission[] = [...vaccinators, 'vaccination.manage',
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   province_admin: PERMISSIONS,
-  command_staff: [...peopleReaders, 'people.import', 'audit.read', ...tracing, ...testingPlanners, ...vaccinationManagers, ...movement, 'checkpoints.record'],
-  district_officer: [...peopleReaders, 'people.import', 'units.manage', ...tracing, ...testingPlanners, ...vaccinationManagers, ...movement],
-  commune_officer: [...peopleReaders, 'units.manage', ...tracing, 'testing.read', 'testing.collect', 'testing.lookup', ...vaccinators, 'venues.manage'],
+  command_staff: [...peopleReaders, 'people.import', 'audit.read', ...tracing, ...testingPlanners, ...vaccinationManagers, ...movement, 'checkpoints.record', 'levels.decide', 'levels.manage'],
+  district_officer: [...peopleReaders, 'people.import', 'units.manage', ...tracing, ...testingPlanners, ...vaccinationManagers, ...movement, 'levels.decide', 'levels.manage'],
+  commune_officer: [...peopleReaders, 'units.manage', ...tracing, 'testing.read', 'testing.collect', 'testing.lookup', ...vaccinators, 'venues.manage', 'levels.manage'],
   health_worker: [...peopleReaders, 'cases.read', 'cases.manage', 'quarantine.manage', 'tasks.work', 'testing.read', 'testing.collect', ...vaccinators, 'checkins.trace', 'declarations.read'],
   lab_technician: [...peopleReaders, 'cases.read', 'testing.read', 'testing.collect', 'testing.lab'],
   vaccinator: [...peopleReaders, 'tasks.work', ...vaccinationManagers],

@@ -12,5 +12,6 @@ import testing from './testing/routes.ts';
 import vaccination from './vaccination/routes.ts';
 import checkins from './checkins/routes.ts';
 import checkpoints from './checkpoints/routes.ts';
+import levels from './levels/routes.ts';
 
-export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports, cases, testing, vaccination, checkins, checkpoints];
+export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports, cases, testing, vaccination, checkins, checkpoints, levels];

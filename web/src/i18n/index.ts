@@ -29,6 +29,8 @@ import checkinsVi from './checkins.vi.json';
 import checkinsEn from './checkins.en.json';
 import checkpointsVi from './checkpoints.vi.json';
 import checkpointsEn from './checkpoints.en.json';
+import levelsVi from './levels.vi.json';
+import levelsEn from './levels.en.json';
 
 export type Lang = 'vi' | 'en';
 export const LANGS: Lang[] = ['vi', 'en'];
@@ -44,7 +46,7 @@ function storedLang(): Lang {
 }
 
 i18n.use(initReactI18next).init({
-  resources: { vi: { translation: { ...vi, ...casesVi, ...fieldVi, ...testingVi, ...vaccinationVi, ...vaccRegistryVi, ...vaccCoverageVi, ...vaccSupplyVi, ...vaccCertificateVi, ...vaccImportVi, ...movementVi, ...checkinsVi, ...checkpointsVi } }, en: { translation: { ...en, ...casesEn, ...fieldEn, ...testingEn, ...vaccinationEn, ...vaccRegistryEn, ...vaccCoverageEn, ...vaccSupplyEn, ...vaccCertificateEn, ...vaccImportEn, ...movementEn, ...checkinsEn, ...checkpointsEn } } },
+  resources: { vi: { translation: { ...vi, ...casesVi, ...fieldVi, ...testingVi, ...vaccinationVi, ...vaccRegistryVi, ...vaccCoverageVi, ...vaccSupplyVi, ...vaccCertificateVi, ...vaccImportVi, ...movementVi, ...checkinsVi, ...checkpointsVi, ...levelsVi } }, en: { translation: { ...en, ...casesEn, ...fieldEn, ...testingEn, ...vaccinationEn, ...vaccRegistryEn, ...vaccCoverageEn, ...vaccSupplyEn, ...vaccCertificateEn, ...vaccImportEn, ...movementEn, ...checkinsEn, ...checkpointsEn, ...levelsEn } } },
   lng: storedLang(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false },
