@@ -211,24 +211,28 @@ CREATE TABLE vaccination_certificate (
 );
 CREATE INDEX vaccination_certificate_person ON vaccination_certificate (province_code, person_id, issued_at);
 
--- Daily coverage facts per commune (pre-aggregated for the coverage pages and the level engine):
--- for a day, people in an age group of the commune's registry and how many have at least one
--- dose, a complete primary series, a booster. Kept current by every dose write for the days from
--- the dose on; rebuilt from the doses by `chongdich vaccination rebuild-coverage`.
+-- Daily coverage facts per commune (pre-aggregated for the coverage pages and the level engine),
+-- stored as change points: a row holds, for a commune and an age group ('all' or one of the
+-- report's groups), the state from its day on until the next row of the same commune and group:
+-- people of the group (by age on that day, in the commune's registry) and how many of them have at
+-- least one dose, a complete primary series, a first booster, a second booster. Coverage on a date
+-- is the latest row on or before it (one index probe per commune and group). Rows run to a horizon
+-- about a year ahead (birthdays move people between groups with no dose written); every dose write
+-- recomputes its communes from the dose's day on (coverageFacts.ts refreshCoverage); the whole
+-- table is rebuilt from the doses by rebuildCoverage.
 CREATE TABLE vaccination_coverage_daily (
   province_code text NOT NULL,
-  day date NOT NULL,
   commune_code text NOT NULL,
-  unit_path text COLLATE "C" NOT NULL,
   age_group text NOT NULL,
+  day date NOT NULL,
+  unit_path text COLLATE "C" NOT NULL,
   population int NOT NULL DEFAULT 0,
   at_least_one int NOT NULL DEFAULT 0,
   fully int NOT NULL DEFAULT 0,
   booster int NOT NULL DEFAULT 0,
-  doses_given int NOT NULL DEFAULT 0,
-  PRIMARY KEY (province_code, day, commune_code, age_group)
+  booster_2 int NOT NULL DEFAULT 0,
+  PRIMARY KEY (province_code, commune_code, age_group, day)
 );
-CREATE INDEX vaccination_coverage_daily_unit ON vaccination_coverage_daily (province_code, unit_path, day);
 
 -- Tasks for the commune: visit a person on the sweep list, vaccinate at home.
 DO $$

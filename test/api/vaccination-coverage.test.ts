@@ -1,0 +1,199 @@
+// Vaccination coverage, sweep lists and home vaccination on every database: the daily facts
+// against a person-by-person count (across birthdays and the doses' own days), the reports by unit
+// and their children, the level service, scoping; sweep lists (who is on them, in walking order),
+// visits with their idempotency key, the PDF; home vaccination requests to a task and a dose.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { DB_KINDS } from '../helpers/db.ts';
+import { createTestContext, type TestContext } from '../helpers/app.ts';
+import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
+import { refreshCoverage, rebuildCoverage } from '../../src/server/modules/vaccination/coverageFacts.ts';
+import { coverageForLevels } from '../../src/server/modules/vaccination/coverage.ts';
+import { loadVaccinationPolicies } from '../../src/server/modules/vaccination/policies.ts';
+import { COVERAGE_GROUPS, countCoverage, coverageDates, type CoverageGroup } from '../../src/domain/vaccination/coverage.ts';
+import type { DoseFact, DoseKind } from '../../src/domain/vaccination/types.ts';
+
+const today = todayInVietnam();
+const addDays = (iso: string, n: number) => new Date(Date.parse(iso + 'T00:00:00Z') + n * 86_400_000).toISOString().slice(0, 10);
+const yearsBefore = (iso: string, n: number) => `${Number(iso.slice(0, 4)) - n}${iso.slice(4)}`;
+
+interface Person {
+  id: number;
+  birthDate: string | null;
+  communeCode: string;
+  villageCode: string | null;
+}
+
+for (const kind of DB_KINDS) {
+  describe(`vaccination coverage API on ${kind}`, () => {
+    let ctx: TestContext;
+    let commune: string;
+    let district: string;
+    let otherCommune: string;
+    let lotId: number;
+    let people: Person[] = [];
+
+    const dosesOf = async (ids: number[]) => {
+      const r = await ctx.db.query<{ person_id: number; dose_kind: DoseKind; product_code: string; given_on: string }>(
+        `SELECT person_id, dose_kind, product_code, given_on::text FROM vaccine_dose WHERE province_code = '20' AND person_id = ANY($1::bigint[])`,
+        [ids],
+      );
+      const m = new Map<number, DoseFact[]>();
+      for (const d of r.rows) m.set(Number(d.person_id), [...(m.get(Number(d.person_id)) ?? []), { kind: d.dose_kind, productCode: d.product_code, givenOn: String(d.given_on).slice(0, 10) }]);
+      return m;
+    };
+
+    /** The person-by-person count the facts must agree with. */
+    const reference = async (who: Person[], group: CoverageGroup, on: string) => {
+      const pol = await loadVaccinationPolicies(ctx.db, '20', today);
+      const doses = await dosesOf(who.map((p) => p.id));
+      return countCoverage(
+        who.map((p) => ({ birthDate: p.birthDate, dates: coverageDates(doses.get(p.id) ?? [], pol.products) })),
+        group,
+        on,
+      );
+    };
+
+    const giveDose = async (personId: number, kindOf: DoseKind, product: string, on: string) => {
+      const p = people.find((x) => x.id === personId)!;
+      await ctx.db.query(
+        `INSERT INTO vaccine_dose (province_code, person_id, unit_path, commune_code, product_code, lot_id, dose_kind, given_on, source)
+         SELECT '20', p.id, p.unit_path, p.commune_code, $2, $3, $4, $5, 'entry' FROM person p WHERE p.province_code = '20' AND p.id = $1`,
+        [personId, product, lotId, kindOf, on],
+      );
+      return p;
+    };
+
+    beforeAll(async () => {
+      ctx = await createTestContext(kind, { demoTesting: false });
+      commune = ctx.demo.logins.find((l) => l.username === 'xa')!.unitCode;
+      district = ctx.demo.logins.find((l) => l.username === 'huyen')!.unitCode;
+      otherCommune = ctx.demo.logins.find((l) => l.username === 'xaben')!.unitCode;
+      lotId = Number(
+        (await ctx.db.query<{ id: number }>(`INSERT INTO vaccine_lot (province_code, product_code, lot_number, doses_received) VALUES ('20', 'pfizer', 'TEST-COV-1', 1000) RETURNING id`)).rows[0].id,
+      );
+      const r = await ctx.db.query<{ id: number; birth_date: string | null; commune_code: string; village_code: string | null }>(
+        `SELECT id, birth_date::text, commune_code, village_code FROM person WHERE province_code = '20' AND commune_code = ANY($1::text[]) ORDER BY id`,
+        [[commune, otherCommune]],
+      );
+      people = r.rows.map((p) => ({ id: Number(p.id), birthDate: p.birth_date ? String(p.birth_date).slice(0, 10) : null, communeCode: p.commune_code, villageCode: p.village_code }));
+      // Start from no doses in these communes (the demo's own history is tested elsewhere).
+      await ctx.db.query(`DELETE FROM vaccine_dose WHERE province_code = '20' AND commune_code = ANY($1::text[])`, [[commune, otherCommune]]);
+      await ctx.db.query(`DELETE FROM sweep_visit WHERE province_code = '20'`);
+      await ctx.db.query(`DELETE FROM home_vaccination_request WHERE province_code = '20'`);
+    });
+    afterAll(async () => ctx?.close());
+
+    it('keeps daily facts equal to a person-by-person count, across birthdays and back-dated doses', async () => {
+      const mine = people.filter((p) => p.communeCode === commune);
+      expect(mine.length).toBeGreaterThan(20);
+      // Someone who turned 18 ten days ago, vaccinated twice before: in 12–17 three weeks ago, 18+ today.
+      const teen = mine.find((p) => p.birthDate)!;
+      teen.birthDate = yearsBefore(addDays(today, -10), 18);
+      await ctx.db.query(`UPDATE person SET birth_date = $2 WHERE province_code = '20' AND id = $1`, [teen.id, teen.birthDate]);
+      // Born on 29 February: turns 65 on 1 March in a common year.
+      const leap = mine.filter((p) => p.birthDate)[1];
+      leap.birthDate = '1956-02-29';
+      await ctx.db.query(`UPDATE person SET birth_date = $2 WHERE province_code = '20' AND id = $1`, [leap.id, leap.birthDate]);
+      await ctx.db.tx((q) => rebuildCoverage(q, '20'));
+      await giveDose(teen.id, 'primary_1', 'pfizer', addDays(today, -80));
+      await giveDose(teen.id, 'primary_2', 'pfizer', addDays(today, -50));
+      await giveDose(leap.id, 'primary_1', 'janssen', '2021-09-01');
+      await giveDose(leap.id, 'booster_1', 'pfizer', '2022-02-15');
+      // A dozen more: first doses only, complete series, boosters; one Abdala series of three.
+      const rest = mine.filter((p) => p !== teen && p !== leap && p.birthDate && p.birthDate < '2009-01-01').slice(0, 12);
+      for (const [i, p] of rest.entries()) {
+        const d1 = addDays('2021-08-01', i * 17);
+        await giveDose(p.id, 'primary_1', i === 5 ? 'abdala' : 'astrazeneca', d1);
+        if (i % 3 !== 0) await giveDose(p.id, 'primary_2', i === 5 ? 'abdala' : 'astrazeneca', addDays(d1, i === 5 ? 14 : 70));
+        if (i === 5) await giveDose(p.id, 'primary_3', 'abdala', addDays(d1, 28));
+        if (i % 4 === 1) await giveDose(p.id, 'booster_1', 'pfizer', addDays(d1, 260));
+        if (i === 9) await giveDose(p.id, 'booster_2', 'moderna', addDays(d1, 400));
+      }
+      await ctx.db.tx((q) => refreshCoverage(q, '20', [commune], '2021-08-01'));
+      const xa = await ctx.as('xa');
+      for (const on of ['2021-02-28', '2021-03-01', '2021-07-31', '2021-08-01', '2021-11-30', '2022-02-28', '2022-03-01', '2022-06-30', addDays(today, -21), today]) {
+        const res = await xa.get(`/api/vaccination/coverage?date=${on}`);
+        expect(res.statusCode, res.body).toBe(200);
+        const body = res.json();
+        expect(body.unit.code).toBe(commune);
+        for (const g of COVERAGE_GROUPS) expect(body.unit.groups[g], `${g} on ${on}`).toEqual(await reference(mine, g, on));
+        // The commune's villages add up to the commune.
+        const villages = body.children as { groups: Record<string, { population: number; atLeastOne: number }> }[];
+        if (villages.length && mine.every((p) => p.villageCode))
+          expect(villages.reduce((s, v) => s + v.groups['18+'].atLeastOne, 0)).toBe(body.unit.groups['18+'].atLeastOne);
+      }
+      const before = (await xa.get(`/api/vaccination/coverage?date=${addDays(today, -21)}`)).json();
+      const now = (await xa.get(`/api/vaccination/coverage?date=${today}`)).json();
+      expect(now.unit.groups['18+'].fully - before.unit.groups['18+'].fully).toBe(1);
+      expect(before.unit.groups['12-17'].fully - now.unit.groups['12-17'].fully).toBe(1);
+    });
+
+    it('refreshes only what a dose write changes, and a dose today shows today', async () => {
+      const xa = await ctx.as('xa');
+      const before = (await xa.get(`/api/vaccination/coverage`)).json();
+      const p = people.find((x) => x.communeCode === commune && x.birthDate && x.birthDate < '1990-01-01' && x.birthDate > '1960-01-01')!;
+      await ctx.db.query(`DELETE FROM vaccine_dose WHERE province_code = '20' AND person_id = $1`, [p.id]);
+      await ctx.db.tx((q) => refreshCoverage(q, '20', [commune], '2021-01-01'));
+      const base = (await xa.get(`/api/vaccination/coverage`)).json();
+      await giveDose(p.id, 'primary_1', 'pfizer', today);
+      await ctx.db.tx((q) => refreshCoverage(q, '20', [commune], today));
+      const after = (await xa.get(`/api/vaccination/coverage`)).json();
+      expect(after.unit.groups['18+'].atLeastOne).toBe(base.unit.groups['18+'].atLeastOne + 1);
+      expect(after.unit.groups.all.atLeastOne).toBe(base.unit.groups.all.atLeastOne + 1);
+      expect(before.unit.groups['18+'].population).toBe(after.unit.groups['18+'].population);
+      const yesterday = (await xa.get(`/api/vaccination/coverage?date=${addDays(today, -1)}`)).json();
+      expect(yesterday.unit.groups['18+'].atLeastOne).toBe(base.unit.groups['18+'].atLeastOne);
+    });
+
+    it('reports a district by its communes, and the level service reads the same facts', async () => {
+      const huyen = await ctx.as('huyen');
+      const res = await huyen.get(`/api/vaccination/coverage?date=${today}&priority=true`);
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json();
+      expect(body.unit.code).toBe(district);
+      const xaRow = body.children.find((c: { code: string }) => c.code === commune);
+      expect(xaRow.groups['18+'].atLeastOne).toBeGreaterThan(0);
+      const sum = body.children.reduce((s: number, c: { groups: Record<string, { population: number }> }) => s + c.groups.all.population, 0);
+      expect(sum).toBe(body.unit.groups.all.population);
+      expect(Object.keys(body.priority)).toContain('frontline');
+      const lv = await coverageForLevels(ctx.db, '20', [commune, district, 'nope'], today);
+      expect(Object.keys(lv).sort()).toEqual([commune, district].sort());
+      const g = xaRow.groups;
+      expect(lv[commune].adults18AtLeastOnePct).toBe(Math.round((1000 * g['18+'].atLeastOne) / g['18+'].population) / 10);
+      expect(lv[commune].over65FullyPct).toBe(g['65+'].population ? Math.round((1000 * g['65+'].fully) / g['65+'].population) / 10 : null);
+      // Excel table and trend.
+      const x = await huyen.get(`/api/vaccination/coverage.xlsx?date=${today}`);
+      expect(x.statusCode).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
+      expect(wb.worksheets.map((w) => w.name)).toEqual(['Độ bao phủ', 'Nhóm ưu tiên']);
+      expect(wb.worksheets[0].rowCount).toBe(3 + (1 + body.children.length) * COVERAGE_GROUPS.length);
+      const t = (await huyen.get(`/api/vaccination/coverage/trend?date=${today}`)).json();
+      expect(t.points.at(-1).day).toBe(today);
+      expect(t.points.at(-1).groups['18+']).toEqual(body.unit.groups['18+']);
+    });
+
+    it('is scoped to the caller and refuses bad dates', async () => {
+      const xa = await ctx.as('xa');
+      expect((await xa.get(`/api/vaccination/coverage?unit=${otherCommune}`)).statusCode).toBe(404);
+      expect((await xa.get(`/api/vaccination/coverage?unit=${district}`)).statusCode).toBe(404);
+      expect((await xa.get(`/api/vaccination/coverage.xlsx?unit=${district}`)).statusCode).toBe(404);
+      const future = await xa.get(`/api/vaccination/coverage?date=${addDays(today, 3)}`);
+      expect(future.statusCode).toBe(400);
+      expect(future.json().error.fields[0].code).toBe('date_in_future');
+      expect((await xa.get(`/api/vaccination/coverage?date=2020-06-01`)).json().error.fields[0].code).toBe('before_coverage_start');
+      expect((await xa.get(`/api/vaccination/coverage?date=2021-02-30`)).statusCode).toBe(400);
+      expect((await xa.get(`/api/vaccination/coverage?date=soon`)).statusCode).toBe(400);
+      expect((await ctx.anonymous().get(`/api/vaccination/coverage`)).statusCode).toBe(401);
+      expect((await xa.post(`/api/vaccination/coverage/rebuild`)).statusCode).toBe(403);
+      expect((await (await ctx.as('huyen')).post(`/api/vaccination/coverage/rebuild`)).statusCode).toBe(403);
+      const admin = await ctx.as('admin');
+      const rb = await admin.post(`/api/vaccination/coverage/rebuild`);
+      expect(rb.statusCode, rb.body).toBe(200);
+      const after = (await xa.get(`/api/vaccination/coverage`)).json();
+      const mine = people.filter((p) => p.communeCode === commune);
+      expect(after.unit.groups['18+']).toEqual(await reference(mine, '18+', today));
+    });
+  });
+}
