@@ -6,12 +6,14 @@ import { CASE_POLICY_DEFINITIONS } from '../cases/policies.ts';
 import { TESTING_POLICY_DEFINITIONS } from '../testing/policies.ts';
 import { SUPPLY_POLICY_DEFINITIONS } from '../vaccination/supplyPolicies.ts';
 import { VACCINATION_POLICY_DEFINITIONS } from '../vaccination/policies.ts';
+import { CHECKPOINT_POLICY_DEFINITIONS } from '../checkpoints/policies.ts';
 
 export const POLICY_DEFINITIONS: PolicyDefinition[] = [
   ...CASE_POLICY_DEFINITIONS,
   ...TESTING_POLICY_DEFINITIONS,
   ...SUPPLY_POLICY_DEFINITIONS,
   ...VACCINATION_POLICY_DEFINITIONS,
+  ...CHECKPOINT_POLICY_DEFINITIONS,
   {
     key: 'testing.pool_max_size',
     title: { vi: 'Số mẫu gộp tối đa', en: 'Maximum pool size' },

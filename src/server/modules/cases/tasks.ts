@@ -12,7 +12,11 @@ export type TaskKind =
   | 'receive_handover'
   // From the testing area (migration 003): re-sample a member of a positive pool, confirm a positive rapid test.
   | 'resample_pool_member'
-  | 'confirm_rapid_test';
+  | 'confirm_rapid_test'
+  // From health declarations (migration 008): monitor or test an arrival from an outbreak area, call someone who declared symptoms.
+  | 'monitor_arrival'
+  | 'test_arrival'
+  | 'check_symptoms';
 
 export interface NewTask {
   kind: TaskKind;
@@ -58,7 +62,8 @@ export interface TaskRow {
   note: string | null;
 }
 
-const COLS = `t.id, t.kind, t.person_id AS "personId", p.full_name AS "fullName", p.phone, p.address, v.name AS "villageName", c.name AS "communeName",
+// Someone not in the registry (an arrival who declared) is named by the task's detail.
+const COLS = `t.id, t.kind, t.person_id AS "personId", coalesce(p.full_name, t.detail->>'fullName') AS "fullName", coalesce(p.phone, t.detail->>'phone') AS phone, coalesce(p.address, t.detail->>'address') AS address, v.name AS "villageName", c.name AS "communeName",
   t.case_id AS "caseId", t.contact_id AS "contactId", t.order_id AS "orderId", t.role, t.assignee_id AS "assigneeId", a.full_name AS "assigneeName",
   t.due_at AS "dueAt", (t.status = 'open' AND t.due_at < now()) AS overdue, t.detail, t.status, t.done_at AS "doneAt", t.note`;
 const FROM = `task t
