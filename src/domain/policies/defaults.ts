@@ -6,6 +6,7 @@ import { CASE_POLICY_DEFINITIONS } from '../cases/policies.ts';
 import { TESTING_POLICY_DEFINITIONS } from '../testing/policies.ts';
 import { SUPPLY_POLICY_DEFINITIONS } from '../vaccination/supplyPolicies.ts';
 import { VACCINATION_POLICY_DEFINITIONS } from '../vaccination/policies.ts';
+import { CHECKIN_POLICY_DEFINITIONS } from '../checkins/policies.ts';
 import { CHECKPOINT_POLICY_DEFINITIONS } from '../checkpoints/policies.ts';
 
 export const POLICY_DEFINITIONS: PolicyDefinition[] = [
@@ -13,6 +14,7 @@ export const POLICY_DEFINITIONS: PolicyDefinition[] = [
   ...TESTING_POLICY_DEFINITIONS,
   ...SUPPLY_POLICY_DEFINITIONS,
   ...VACCINATION_POLICY_DEFINITIONS,
+  ...CHECKIN_POLICY_DEFINITIONS,
   ...CHECKPOINT_POLICY_DEFINITIONS,
   {
     key: 'testing.pool_max_size',
