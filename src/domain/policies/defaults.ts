@@ -6,6 +6,7 @@ import { CASE_POLICY_DEFINITIONS } from '../cases/policies.ts';
 import { TESTING_POLICY_DEFINITIONS } from '../testing/policies.ts';
 import { SUPPLY_POLICY_DEFINITIONS } from '../vaccination/supplyPolicies.ts';
 import { VACCINATION_POLICY_DEFINITIONS } from '../vaccination/policies.ts';
+import { LEVEL_POLICY_DEFINITIONS } from '../levels/policies.ts';
 import { CHECKIN_POLICY_DEFINITIONS } from '../checkins/policies.ts';
 import { CHECKPOINT_POLICY_DEFINITIONS } from '../checkpoints/policies.ts';
 
@@ -14,6 +15,7 @@ export const POLICY_DEFINITIONS: PolicyDefinition[] = [
   ...TESTING_POLICY_DEFINITIONS,
   ...SUPPLY_POLICY_DEFINITIONS,
   ...VACCINATION_POLICY_DEFINITIONS,
+  ...LEVEL_POLICY_DEFINITIONS,
   ...CHECKIN_POLICY_DEFINITIONS,
   ...CHECKPOINT_POLICY_DEFINITIONS,
   {
