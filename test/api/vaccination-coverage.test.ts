@@ -195,5 +195,175 @@ for (const kind of DB_KINDS) {
       const mine = people.filter((p) => p.communeCode === commune);
       expect(after.unit.groups['18+']).toEqual(await reference(mine, '18+', today));
     });
+
+    const adultsWithoutDoses = async (communeCode: string) =>
+      (
+        await ctx.db.query<{ id: number }>(
+          `SELECT p.id FROM person p WHERE p.province_code = '20' AND p.commune_code = $1 AND p.birth_date < $2::date AND p.birth_date > '1950-01-01'
+              AND NOT EXISTS (SELECT 1 FROM vaccine_dose d WHERE d.province_code = '20' AND d.person_id = p.id)
+              AND NOT EXISTS (SELECT 1 FROM sweep_visit v WHERE v.province_code = '20' AND v.person_id = p.id)
+              AND NOT EXISTS (SELECT 1 FROM vaccination_profile vp WHERE vp.province_code = '20' AND vp.person_id = p.id AND vp.deferral IS NOT NULL) ORDER BY p.id`,
+          [communeCode, yearsBefore(today, 19)],
+        )
+      ).rows.map((r) => Number(r.id));
+    const onList = (list: { households: { members: { personId: number }[] }[] }, id: number) => list.households.some((h) => h.members.some((m) => m.personId === id));
+    const key = () => `test-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+    const count = async (sql: string, params: unknown[] = []) => Number((await ctx.db.query<{ n: number }>(sql, params)).rows[0].n);
+
+    it('lists a commune for the door-to-door walk, audited, and shrinks as visits are recorded', async () => {
+      const tocovid = await ctx.as('tocovid');
+      const xa = await ctx.as('xa');
+      const res = await tocovid.get(`/api/vaccination/sweep?unit=${commune}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const list = res.json();
+      expect(list.unit.code).toBe(commune);
+      const [a, b, c, d, e] = await adultsWithoutDoses(commune);
+      for (const id of [a, b, c, d, e]) expect(onList(list, id), `person ${id} on the list`).toBe(true);
+      // Every household's members live in it; villages come in order, high-risk households first within a village.
+      for (const h of list.households) expect(h.members.length).toBeGreaterThan(0);
+      expect(await count(`SELECT count(*)::int AS n FROM audit_log WHERE province_code = '20' AND entity = 'sweep_list' AND entity_id = $1 AND username = 'tocovid'`, [commune])).toBe(1);
+
+      // Absent: stays on the list, marked; the phone retries with the same key: nothing added.
+      const k1 = key();
+      const v1 = await tocovid.post('/api/vaccination/sweep/visits', { personId: a, outcome: 'absent', idempotencyKey: k1 });
+      expect(v1.statusCode, v1.body).toBe(201);
+      const again = await tocovid.post('/api/vaccination/sweep/visits', { personId: a, outcome: 'absent', idempotencyKey: k1 });
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toMatchObject({ replayed: true, visit: { id: v1.json().visit.id } });
+      expect(await count(`SELECT count(*)::int AS n FROM sweep_visit WHERE province_code = '20' AND person_id = $1`, [a])).toBe(1);
+      const reused = await tocovid.post('/api/vaccination/sweep/visits', { personId: b, outcome: 'moved', idempotencyKey: k1 });
+      expect(reused.statusCode).toBe(409);
+      expect(reused.json().error.fields[0].code).toBe('key_reused');
+
+      // Refused needs a reason; with one, the person is shown apart.
+      const noReason = await tocovid.post('/api/vaccination/sweep/visits', { personId: b, outcome: 'refused', idempotencyKey: key() });
+      expect(noReason.statusCode).toBe(400);
+      expect(noReason.json().error.fields[0]).toMatchObject({ field: 'reason', code: 'reason_required' });
+      expect((await tocovid.post('/api/vaccination/sweep/visits', { personId: b, outcome: 'refused', reason: '   ', idempotencyKey: key() })).statusCode).toBe(400);
+      expect(await count(`SELECT count(*)::int AS n FROM sweep_visit WHERE province_code = '20' AND person_id = $1`, [b])).toBe(0);
+      expect((await tocovid.post('/api/vaccination/sweep/visits', { personId: b, outcome: 'refused', reason: 'Sợ phản ứng sau tiêm', idempotencyKey: key() })).statusCode).toBe(201);
+      // Moved: off the list. A community team member cannot record a dose; "vaccinated" without one needs where.
+      expect((await tocovid.post('/api/vaccination/sweep/visits', { personId: c, outcome: 'moved', idempotencyKey: key() })).statusCode).toBe(201);
+      const noRecord = await tocovid.post('/api/vaccination/sweep/visits', { personId: d, outcome: 'vaccinated', idempotencyKey: key(), dose: { lotId } });
+      expect(noRecord.statusCode).toBe(403);
+      expect((await tocovid.post('/api/vaccination/sweep/visits', { personId: d, outcome: 'vaccinated', idempotencyKey: key() })).statusCode).toBe(400);
+      // The commune officer vaccinates at the door: the dose is in the registry and in today's coverage.
+      const before = (await xa.get('/api/vaccination/coverage')).json();
+      const badLot = await xa.post('/api/vaccination/sweep/visits', { personId: d, outcome: 'vaccinated', idempotencyKey: key(), dose: { lotId: 999999 } });
+      expect(badLot.statusCode).toBe(400);
+      const vd = await xa.post('/api/vaccination/sweep/visits', { personId: d, outcome: 'vaccinated', idempotencyKey: key(), dose: { lotId, vaccinator: 'Trạm y tế xã' } });
+      expect(vd.statusCode, vd.body).toBe(201);
+      const dose = (await ctx.db.query<{ dose_kind: string; source: string; product_code: string }>(`SELECT dose_kind, source, product_code FROM vaccine_dose WHERE province_code = '20' AND id = $1`, [vd.json().visit.doseId])).rows[0];
+      expect(dose).toEqual({ dose_kind: 'primary_1', source: 'sweep', product_code: 'pfizer' });
+      const after = (await xa.get('/api/vaccination/coverage')).json();
+      expect(after.unit.groups['18+'].atLeastOne).toBe(before.unit.groups['18+'].atLeastOne + 1);
+
+      const now = (await tocovid.get(`/api/vaccination/sweep?unit=${commune}`)).json();
+      expect(onList(now, a)).toBe(true);
+      expect(now.households.flatMap((h: { members: { personId: number; mark: string }[] }) => h.members).find((m: { personId: number }) => m.personId === a).mark).toBe('absent');
+      expect(onList(now, b)).toBe(false);
+      expect(now.refused.map((r: { personId: number }) => r.personId)).toContain(b);
+      expect(onList(now, c)).toBe(false);
+      expect(onList(now, d)).toBe(false);
+      expect(onList(now, e)).toBe(true);
+      expect(now.counts.people).toBe(list.counts.people - 3);
+
+      const visits = (await tocovid.get(`/api/vaccination/sweep/visits?personId=${b}`)).json();
+      expect(visits.items.map((v: { outcome: string; reason: string }) => [v.outcome, v.reason])).toEqual([['refused', 'Sợ phản ứng sau tiêm']]);
+    });
+
+    it('prints the list as an A4 PDF, and lists a village alone', async () => {
+      const tocovid = await ctx.as('tocovid');
+      const pdf = await tocovid.get(`/api/vaccination/sweep.pdf?unit=${commune}`);
+      expect(pdf.statusCode).toBe(200);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(pdf.rawPayload.toString('latin1')).toMatch(/\/MediaBox \[0 0 595\.2\d* 841\.8\d*\]/);
+      const village = people.find((p) => p.communeCode === commune && p.villageCode)?.villageCode;
+      if (village) {
+        const v = (await tocovid.get(`/api/vaccination/sweep?unit=${village}`)).json();
+        expect(v.unit.level).toBe('village');
+        for (const h of v.households) expect(h.villageCode).toBe(village);
+      }
+    });
+
+    it('keeps sweep lists and visits in the jurisdiction, and refuses what is not a commune or village', async () => {
+      const xa = await ctx.as('xa');
+      expect((await xa.get(`/api/vaccination/sweep?unit=${otherCommune}`)).statusCode).toBe(404);
+      expect((await xa.get(`/api/vaccination/sweep.pdf?unit=${otherCommune}`)).statusCode).toBe(404);
+      const [far] = await adultsWithoutDoses(otherCommune);
+      const out = await xa.post('/api/vaccination/sweep/visits', { personId: far, outcome: 'absent', idempotencyKey: key() });
+      expect(out.statusCode).toBe(404);
+      expect((await xa.post('/api/vaccination/sweep/visits', { personId: 987654321, outcome: 'absent', idempotencyKey: key() })).statusCode).toBe(404);
+      expect(await count(`SELECT count(*)::int AS n FROM sweep_visit WHERE province_code = '20' AND person_id = $1`, [far])).toBe(0);
+      const huyen = await ctx.as('huyen');
+      const d = await huyen.get(`/api/vaccination/sweep?unit=${district}`);
+      expect(d.statusCode).toBe(400);
+      expect(d.json().error.fields[0].code).toBe('not_commune_or_village');
+      expect((await huyen.get(`/api/vaccination/sweep?unit=${otherCommune}`)).statusCode).toBe(200);
+      expect((await xa.post('/api/vaccination/sweep/visits', { personId: far, outcome: 'sideways', idempotencyKey: key() })).statusCode).toBe(400);
+      expect((await xa.post('/api/vaccination/sweep/visits', { personId: far, outcome: 'absent', idempotencyKey: 'short' })).statusCode).toBe(400);
+      expect((await (await ctx.as('xem')).get(`/api/vaccination/sweep?unit=${commune}`)).statusCode).toBe(403);
+    });
+
+    it('takes home vaccination requests to a mobile team with a task, and closes them with the dose', async () => {
+      const tocovid = await ctx.as('tocovid');
+      const yte = await ctx.as('yte');
+      // Two adults of the commune, from a clean slate (no doses, no visits).
+      const [p, p2] = people.filter((x) => x.communeCode === commune && x.birthDate && x.birthDate > '1950-01-01' && x.birthDate < yearsBefore(today, 19)).slice(-2).map((x) => x.id);
+      await ctx.db.query(`DELETE FROM vaccine_dose WHERE province_code = '20' AND person_id = ANY($1::bigint[])`, [[p, p2]]);
+      await ctx.db.query(`DELETE FROM sweep_visit WHERE province_code = '20' AND person_id = ANY($1::bigint[])`, [[p, p2]]);
+      await ctx.db.query(`DELETE FROM vaccination_profile WHERE province_code = '20' AND person_id = ANY($1::bigint[])`, [[p, p2]]);
+      await ctx.db.tx((q) => refreshCoverage(q, '20', [commune], '2021-01-01'));
+      const created = await tocovid.post('/api/vaccination/home', { personId: p, reason: 'Nằm liệt giường sau tai biến' });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = created.json().id;
+      expect(created.json().status).toBe('requested');
+      const dup = await tocovid.post('/api/vaccination/home', { personId: p, reason: 'Lần nữa' });
+      expect(dup.statusCode).toBe(409);
+      expect(dup.json().error.fields[0].code).toBe('already_requested');
+      expect((await tocovid.post('/api/vaccination/home', { personId: p2, reason: '  ' })).statusCode).toBe(400);
+      expect((await tocovid.post('/api/vaccination/home', { personId: p2, reason: 'x', requestedOn: addDays(today, 2) })).statusCode).toBe(400);
+      const [far] = await adultsWithoutDoses(otherCommune);
+      expect((await tocovid.post('/api/vaccination/home', { personId: far, reason: 'Nằm liệt giường' })).statusCode).toBe(404);
+      // Scheduling needs someone who vaccinates; not in the past.
+      expect((await tocovid.post(`/api/vaccination/home/${id}/schedule`, { team: 'Đội lưu động số 1', scheduledOn: today })).statusCode).toBe(403);
+      expect((await yte.post(`/api/vaccination/home/${id}/schedule`, { team: 'Đội lưu động số 1', scheduledOn: addDays(today, -1) })).statusCode).toBe(400);
+      const sch = await yte.post(`/api/vaccination/home/${id}/schedule`, { team: 'Đội lưu động số 1', scheduledOn: addDays(today, 1) });
+      expect(sch.statusCode, sch.body).toBe(200);
+      expect(sch.json()).toMatchObject({ status: 'scheduled', team: 'Đội lưu động số 1', scheduledOn: addDays(today, 1) });
+      const taskId = sch.json().taskId;
+      expect(taskId).toBeGreaterThan(0);
+      // Moved to today: the same task, due today.
+      const moved = await yte.post(`/api/vaccination/home/${id}/schedule`, { team: 'Đội lưu động số 2', scheduledOn: today });
+      expect(moved.json().taskId).toBe(taskId);
+      const task = (await ctx.db.query<{ kind: string; status: string; role: string; due: string }>(`SELECT kind, status, role, (due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text AS due FROM task WHERE province_code = '20' AND id = $1`, [taskId])).rows[0];
+      expect(task).toEqual({ kind: 'home_vaccination', status: 'open', role: 'health_worker', due: today });
+      expect(await count(`SELECT count(*)::int AS n FROM task WHERE province_code = '20' AND kind = 'home_vaccination' AND detail->>'requestId' = $1`, [String(id)])).toBe(1);
+      // The person is still on the sweep list, marked as going to be vaccinated at home.
+      const list = (await tocovid.get(`/api/vaccination/sweep?unit=${commune}`)).json();
+      expect(list.households.flatMap((h: { members: { personId: number; homeRequest: boolean }[] }) => h.members).find((m: { personId: number }) => m.personId === p).homeRequest).toBe(true);
+      const done = await yte.post(`/api/vaccination/home/${id}/dose`, { lotId, vaccinator: 'Y sĩ Lan' });
+      expect(done.statusCode, done.body).toBe(200);
+      expect(done.json()).toMatchObject({ status: 'done', doseGivenOn: today });
+      expect((await ctx.db.query<{ source: string }>(`SELECT source FROM vaccine_dose WHERE province_code = '20' AND id = $1`, [done.json().doseId])).rows[0].source).toBe('home');
+      expect((await ctx.db.query<{ status: string }>(`SELECT status FROM task WHERE province_code = '20' AND id = $1`, [taskId])).rows[0].status).toBe('done');
+      expect((await yte.post(`/api/vaccination/home/${id}/dose`, { lotId })).statusCode).toBe(409);
+      expect((await tocovid.post(`/api/vaccination/home/${id}/cancel`, { reason: 'Không cần' })).statusCode).toBe(409);
+      // Cancel another one: its task goes too.
+      const other = (await tocovid.post('/api/vaccination/home', { personId: p2, reason: 'Khuyết tật vận động' })).json();
+      await yte.post(`/api/vaccination/home/${other.id}/schedule`, { team: 'Đội 1', scheduledOn: today });
+      const cancelled = await tocovid.post(`/api/vaccination/home/${other.id}/cancel`, { reason: 'Gia đình tự đưa đi tiêm' });
+      expect(cancelled.json()).toMatchObject({ status: 'cancelled', cancelReason: 'Gia đình tự đưa đi tiêm' });
+      expect(await count(`SELECT count(*)::int AS n FROM task WHERE province_code = '20' AND kind = 'home_vaccination' AND detail->>'requestId' = $1 AND status = 'cancelled'`, [String(other.id)])).toBe(1);
+      // Lists: scoped and audited.
+      const l = (await tocovid.get('/api/vaccination/home?status=open')).json();
+      expect(l.items.map((x: { id: number }) => x.id)).not.toContain(id);
+      const all = (await tocovid.get('/api/vaccination/home')).json();
+      expect(all.items.map((x: { id: number }) => x.id)).toEqual(expect.arrayContaining([id, other.id]));
+      expect((await (await ctx.as('xaben')).get('/api/vaccination/home')).json().items.map((x: { id: number }) => x.id)).not.toContain(id);
+      expect((await (await ctx.as('xaben')).post(`/api/vaccination/home/${id}/cancel`, { reason: 'x' })).statusCode).toBe(404);
+      expect(await count(`SELECT count(*)::int AS n FROM audit_log WHERE province_code = '20' AND entity = 'home_vaccination_request' AND action = 'read'`)).toBeGreaterThanOrEqual(3);
+    });
   });
 }

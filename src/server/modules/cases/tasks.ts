@@ -16,7 +16,9 @@ export type TaskKind =
   // From health declarations (migration 008): monitor or test an arrival from an outbreak area, call someone who declared symptoms.
   | 'monitor_arrival'
   | 'test_arrival'
-  | 'check_symptoms';
+  | 'check_symptoms'
+  // From vaccination (migration 006): vaccinate at home someone who cannot travel.
+  | 'home_vaccination';
 
 export interface NewTask {
   kind: TaskKind;

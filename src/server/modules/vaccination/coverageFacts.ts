@@ -69,6 +69,7 @@ async function recompute(q: Queryable, provinceCode: string, communeCodes: strin
     const vals = [0, 0, 0, 0].map((_, i) => (i === col ? 'count(*)' : '0')).join(', ');
     return `SELECT commune_code, grp, greatest(${x}, $5::date), 0, ${vals} FROM pg WHERE ${x} > en AND ${x} < lv AND ${x} <= $6::date GROUP BY 1, 2, 3`;
   };
+  await lockFacts(q, provinceCode);
   await q.query(`DELETE FROM vaccination_coverage_daily WHERE province_code = $1 AND commune_code = ANY($2::text[]) AND day >= $3::date`, [provinceCode, communeCodes, fromDay]);
   await q.query(
     `WITH pp AS MATERIALIZED (${PERSON_DATES_SQL}),
@@ -100,6 +101,14 @@ async function recompute(q: Queryable, provinceCode: string, communeCodes: strin
   );
 }
 
+/**
+ * One writer of a province's facts at a time (dose writes, imports, the horizon's extension): two
+ * recomputations of one commune would otherwise both insert its rows. Held to the commit.
+ */
+async function lockFacts(q: Queryable, provinceCode: string) {
+  await q.query(`SELECT pg_advisory_xact_lock(hashtext('vaccination_coverage:' || $1))`, [provinceCode]);
+}
+
 const horizonOf = (today: string) => addDays(today, COVERAGE_HORIZON_DAYS);
 
 /**
@@ -109,6 +118,7 @@ const horizonOf = (today: string) => addDays(today, COVERAGE_HORIZON_DAYS);
 export async function refreshCoverage(q: Queryable, provinceCode: string, communeCodes: string[], fromDay: string): Promise<void> {
   const codes = [...new Set(communeCodes)].filter(Boolean);
   if (!codes.length) return;
+  await lockFacts(q, provinceCode);
   const today = todayInVietnam();
   const horizon = horizonOf(today);
   let from = fromDay < COVERAGE_START ? COVERAGE_START : fromDay;
@@ -134,6 +144,7 @@ async function communesOf(q: Queryable, provinceCode: string): Promise<string[]>
 
 /** Rebuilds every commune's facts from the doses and the registry (after a people import, a restore). */
 export async function rebuildCoverage(q: Queryable, provinceCode: string, opts: { chunk?: number; onProgress?: (done: number, total: number) => void } = {}) {
+  await lockFacts(q, provinceCode);
   const codes = await communesOf(q, provinceCode);
   const today = todayInVietnam();
   const products = await primaryDosesByProduct(q, provinceCode, today);
@@ -151,6 +162,7 @@ export async function rebuildCoverage(q: Queryable, provinceCode: string, opts: 
  * (or have none): run at start and daily, so birthdays keep moving people between groups.
  */
 export async function extendCoverage(q: Queryable, provinceCode: string): Promise<number> {
+  await lockFacts(q, provinceCode);
   const today = todayInVietnam();
   const r = await q.query<{ code: string; last: string | null }>(
     `SELECT c.code, (SELECT max(f.day)::text FROM vaccination_coverage_daily f WHERE f.province_code = c.province_code AND f.commune_code = c.code AND f.age_group = 'all') AS last
