@@ -11,6 +11,9 @@ export const TASK_KINDS: readonly TaskKind[] = [
   'receive_handover',
   'resample_pool_member',
   'confirm_rapid_test',
+  'monitor_arrival',
+  'test_arrival',
+  'check_symptoms',
 ];
 
 /** The hint under a task's title: a positive rapid test is confirmed by RT-PCR or by a health worker's rapid test, as the policy in force said. */

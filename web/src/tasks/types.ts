@@ -8,7 +8,11 @@ export type TaskKind =
   | 'receive_handover'
   // Testing (src/server/modules/testing/tasks.ts): a member of a positive pool, a positive rapid test.
   | 'resample_pool_member'
-  | 'confirm_rapid_test';
+  | 'confirm_rapid_test'
+  // Health declarations (src/server/modules/checkpoints/declarations.ts): arrivals from outbreak areas, symptoms.
+  | 'monitor_arrival'
+  | 'test_arrival'
+  | 'check_symptoms';
 export type TaskState = 'open' | 'overdue' | 'done';
 
 export interface Task {
