@@ -26,6 +26,7 @@ const MESSAGES: Record<string, { vi: string; en: string }> = {
   already_case: { vi: 'Người này đang là ca bệnh', en: 'This person is already an open case' },
   already_ordered: { vi: 'Người này đang có quyết định cách ly còn hiệu lực', en: 'This person already has an active order' },
   facility_full: { vi: 'Cơ sở cách ly đã hết chỗ', en: 'The facility is full' },
+  venue_revoked: { vi: 'Địa điểm này đã bị thu hồi mã QR, không thể quét mã tại đây', en: 'This venue’s QR code has been revoked' },
   invalid_state: { vi: 'Không thể thực hiện ở trạng thái hiện tại', en: 'Not possible in the current state' },
   internal: { vi: 'Lỗi hệ thống, đã ghi nhận', en: 'Internal error, it has been logged' },
   unavailable: { vi: 'Hệ thống chưa sẵn sàng', en: 'Not ready' },

@@ -103,3 +103,17 @@ describe('venue codes', () => {
     expect(checkinUrl('https://x.vn/', c)).toBe('https://x.vn/ci/?v=20ABCD98JQ');
   });
 });
+
+import { decodePersonalQr, encodePersonalQr } from './personalQr.ts';
+describe('personal QR', () => {
+  it('round-trips an identity and refuses anything else', () => {
+    const r = parseIdentity({ fullName: 'Hoàng Văn Ba', phone: '0912345678' });
+    if (!r.ok) throw new Error('identity');
+    const text = encodePersonalQr(r.value);
+    expect(text).toMatch(/^CDQR1\.[A-Za-z0-9_-]+$/);
+    expect(decodePersonalQr(text)).toEqual(r.value);
+    expect(decodePersonalQr('https://example.com')).toBeNull();
+    expect(decodePersonalQr('CDQR1.' + Buffer.from('{"n":"A B","p":"123"}').toString('base64url'))).toBeNull();
+    expect(decodePersonalQr('CDQR1.!!!')).toBeNull();
+  });
+});
