@@ -18,6 +18,11 @@ export interface Config {
   loginLockMinutes: number;
   /** Login attempts per client address per minute, whatever the usernames (stops username spraying). */
   loginMaxPerAddress: number;
+  /** The province's private key for signing vaccination certificates: a PEM file (CERTIFICATE_KEY_FILE) or the PEM itself (CERTIFICATE_KEY); neither: one generated in dataDir. */
+  certificateKeyFile?: string;
+  certificateKey?: string;
+  /** The address citizens reach the site at, for the verification link in certificate QR codes (PUBLIC_URL); absent: the request's own. */
+  publicUrl?: string;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -36,10 +41,14 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     loginMaxFailures: Number(env.LOGIN_MAX_FAILURES ?? 5),
     loginLockMinutes: Number(env.LOGIN_LOCK_MINUTES ?? 15),
     loginMaxPerAddress: Number(env.LOGIN_MAX_PER_ADDRESS ?? 60),
+    certificateKeyFile: env.CERTIFICATE_KEY_FILE || undefined,
+    certificateKey: env.CERTIFICATE_KEY || undefined,
+    publicUrl: env.PUBLIC_URL || undefined,
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   if (!Number.isInteger(merged.port) || merged.port < 0 || merged.port > 65535) throw new Error(`invalid PORT ${merged.port}`);
   if (!(merged.demoScale > 0 && merged.demoScale <= 1)) throw new Error(`DEMO_SCALE must be in (0, 1], got ${merged.demoScale}`);
+  if (merged.publicUrl && !/^https?:\/\/[^/\s]+/.test(merged.publicUrl)) throw new Error(`PUBLIC_URL must be an http(s) address, got ${merged.publicUrl}`);
   return merged;
 }
 
