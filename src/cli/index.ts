@@ -10,6 +10,7 @@ import { importAdminUnits, importBoundaries } from '../server/modules/units/serv
 import { createUser } from '../server/modules/users/service.ts';
 import { registerDataCommands } from './data.ts';
 import { registerBackupCommands } from './backup.ts';
+import { registerCertificateCommands } from './certificate.ts';
 import { bar } from './progress.ts';
 
 const program = new Command('chongdich').description('Chống dịch — provincial epidemic command platform');
@@ -172,6 +173,7 @@ program
 
 registerDataCommands(program, imp, common, configFrom);
 registerBackupCommands(program, common, configFrom);
+registerCertificateCommands(program);
 
 program.parseAsync(process.argv).catch((e) => {
   console.error(e instanceof Error ? e.message : e);
