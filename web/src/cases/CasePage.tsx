@@ -14,6 +14,7 @@ import { formatDate, formatDateTime, formatPhone } from '../lib/format.ts';
 import { statusColor, useCase, type CaseEvent } from './api.ts';
 import { InvestigationCard } from './InvestigationCard.tsx';
 import { ContactsCard } from './ContactsCard.tsx';
+import { CaseExposures } from '../checkins/CaseExposures.tsx';
 import { OrderForm, OrderSummary } from './OrderForm.tsx';
 
 export default function CasePage() {
@@ -123,6 +124,7 @@ export default function CasePage() {
         </Grid.Col>
       </Grid>
       <ContactsCard detail={d} canManage={canManage} canOrder={canOrder} />
+      <CaseExposures caseId={c.id} />
       <Modal opened={isolating} onClose={() => setIsolating(false)} title={t('cases.orderIsolation')} size="lg" fullScreen={phone}>
         {isolating && (
           <OrderForm
