@@ -6,8 +6,8 @@ import type { Cut, Ruleset, Ruleset218, Ruleset4800 } from './rulesets.ts';
 
 export type LevelNumber = 1 | 2 | 3 | 4;
 export type UnitLevel = 'province' | 'district' | 'commune' | 'village';
-/** Where an input came from: computed from the registries, entered by hand, the capacity register, or nothing. */
-export type Source = 'registry' | 'manual' | 'register' | 'missing';
+/** Where an input came from: computed from the registries, entered by hand, the capacity register, the parent unit's figure (a village reads its commune's coverage), or nothing. */
+export type Source = 'registry' | 'manual' | 'register' | 'parent' | 'missing';
 
 export interface LevelInputs {
   unitLevel: UnitLevel;
