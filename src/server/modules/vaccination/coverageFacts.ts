@@ -47,7 +47,12 @@ export const PERSON_DATES_SQL = `
   SELECT p.id, p.commune_code, c.path AS commune_path, p.village_code, p.birth_date AS b, x.f, x.s, x.s2,
          x.prim[(SELECT n FROM unnest($3::text[], $4::int[]) AS k(code, n) WHERE k.code = x.first_product)] AS fu
     FROM admin_unit c
-    JOIN person p ON p.province_code = c.province_code AND p.unit_path >= c.path AND p.unit_path < left(c.path, -1) || '0' AND p.commune_code = c.code
+    -- The commune's people by a range of the unit index (paths are COLLATE "C"; '0' follows '/').
+    CROSS JOIN LATERAL (
+      SELECT p.* FROM person p
+       WHERE p.province_code = c.province_code AND p.unit_path >= c.path::text AND p.unit_path < (left(c.path, -1) || '0')::text AND p.commune_code = c.code
+       OFFSET 0
+    ) p
     LEFT JOIN LATERAL (
       SELECT min(d.given_on) AS f,
              min(d.given_on) FILTER (WHERE d.dose_kind IN ('booster_1', 'booster_2')) AS s,

@@ -35,10 +35,10 @@ export async function sweepUnit(q: Queryable, scope: Scope, code: string): Promi
   return { code: u.code, name: u.name, level: u.level, path: u.path, communeCode: commune.code, communeName: commune.name };
 }
 
-interface CandidateRow {
+interface PersonRow {
   id: number;
   full_name: string;
-  birth_date: string | null;
+  b: string | null;
   sex: string | null;
   phone: string | null;
   household_id: string | null;
@@ -50,58 +50,79 @@ interface CandidateRow {
   immunocompromised: boolean | null;
   deferral: 'contraindicated' | 'deferred' | null;
   deferral_until: string | null;
-  doses: { kind: DoseKind; productCode: string; givenOn: string }[] | null;
-  v_outcome: VisitOutcome | null;
-  v_reason: string | null;
-  v_day: string | null;
-  v_at: string | null;
-  home: boolean;
 }
 
-const day10 = (d: unknown) => (d == null ? null : d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10));
+/** Upper end of a path range: '/' (0x2F) then '0' (0x30), so [path, upper) is the subtree in "C" order. */
+const upperOf = (path: string) => path.slice(0, -1) + '0';
 
-/** The sweep list of a commune or village on a day (the caller audits the read). */
+/**
+ * The sweep list of a commune or village on a day (the caller audits the read). Four plain reads
+ * over the unit's path range (people with profile and household, their doses, the latest visit of
+ * each, open home requests), run side by side on PostgreSQL's pool; the schedule engine then
+ * decides who is due.
+ */
 export async function sweepList(q: Queryable, provinceCode: string, unit: SweepUnit, on = todayInVietnam()): Promise<SweepList & { unit: SweepUnit; day: string }> {
-  const pol = await loadVaccinationPolicies(q, provinceCode, on);
-  const r = await q.query<CandidateRow>(
-    `WITH ppl AS (
-       SELECT p.id, p.full_name, p.birth_date, p.sex, p.phone, p.household_id, coalesce(h.address, p.address) AS address, p.village_code
-         FROM person p LEFT JOIN household h ON h.province_code = p.province_code AND h.household_id = p.household_id
-        WHERE p.province_code = $1 AND p.unit_path LIKE $2 || '%'
-     ),
-     dz AS (
-       SELECT d.person_id, json_agg(json_build_object('kind', d.dose_kind, 'productCode', d.product_code, 'givenOn', d.given_on)) AS doses
-         FROM vaccine_dose d JOIN ppl ON d.province_code = $1 AND d.person_id = ppl.id WHERE d.given_on <= $3::date GROUP BY d.person_id
-     ),
-     lv AS (
-       SELECT DISTINCT ON (v.person_id) v.person_id, v.outcome, v.reason, (v.visited_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day, v.visited_at
-         FROM sweep_visit v WHERE v.province_code = $1 AND v.unit_path LIKE $4 || '%' ORDER BY v.person_id, v.visited_at DESC, v.id DESC
-     )
-     SELECT ppl.*, vu.name AS village_name, vp.comorbidity, vp.bedridden, vp.immunocompromised, vp.deferral, vp.deferral_until, dz.doses,
-            lv.outcome AS v_outcome, lv.reason AS v_reason, lv.day AS v_day, lv.visited_at AS v_at,
-            EXISTS (SELECT 1 FROM home_vaccination_request hr WHERE hr.province_code = $1 AND hr.person_id = ppl.id AND hr.status IN ('requested', 'scheduled')) AS home
-       FROM ppl
-       LEFT JOIN admin_unit vu ON vu.province_code = $1 AND vu.code = ppl.village_code
-       LEFT JOIN vaccination_profile vp ON vp.province_code = $1 AND vp.person_id = ppl.id
-       LEFT JOIN dz ON dz.person_id = ppl.id
-       LEFT JOIN lv ON lv.person_id = ppl.id`,
-    // Visits are read from the commune: someone may have moved between its villages since.
-    [provinceCode, unit.path, on, unit.level === 'village' ? unit.path.replace(/[^/]+\/$/, '') : unit.path],
-  );
+  const lo = unit.path;
+  const hi = upperOf(unit.path);
+  // Visits are read from the commune: someone may have moved between its villages since.
+  const communePath = unit.level === 'village' ? unit.path.replace(/[^/]+\/$/, '') : unit.path;
+  const [pol, people, doses, visits, homes] = await Promise.all([
+    loadVaccinationPolicies(q, provinceCode, on),
+    q.query<PersonRow>(
+      `SELECT p.id, p.full_name, p.birth_date::text AS b, p.sex, p.phone, p.household_id, coalesce(h.address, p.address) AS address, p.village_code, vu.name AS village_name,
+              vp.comorbidity, vp.bedridden, vp.immunocompromised, vp.deferral, vp.deferral_until::text AS deferral_until
+         FROM person p
+         LEFT JOIN household h ON h.province_code = p.province_code AND h.household_id = p.household_id
+         LEFT JOIN admin_unit vu ON vu.province_code = p.province_code AND vu.code = p.village_code
+         LEFT JOIN vaccination_profile vp ON vp.province_code = p.province_code AND vp.person_id = p.id
+        WHERE p.province_code = $1 AND p.unit_path >= $2 AND p.unit_path < $3`,
+      [provinceCode, lo, hi],
+    ),
+    q.query<{ person_id: number; k: DoseKind; c: string; g: string }>(
+      `SELECT d.person_id, d.dose_kind AS k, d.product_code AS c, d.given_on::text AS g
+         FROM person p JOIN vaccine_dose d ON d.province_code = p.province_code AND d.person_id = p.id
+        WHERE p.province_code = $1 AND p.unit_path >= $2 AND p.unit_path < $3 AND d.given_on <= $4::date`,
+      [provinceCode, lo, hi, on],
+    ),
+    q.query<{ person_id: number; outcome: VisitOutcome; reason: string | null; day: string; visited_at: Date | string }>(
+      `SELECT DISTINCT ON (v.person_id) v.person_id, v.outcome, v.reason, (v.visited_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text AS day, v.visited_at
+         FROM sweep_visit v WHERE v.province_code = $1 AND v.unit_path >= $2 AND v.unit_path < $3 ORDER BY v.person_id, v.visited_at DESC, v.id DESC`,
+      [provinceCode, communePath, upperOf(communePath)],
+    ),
+    q.query<{ person_id: number }>(
+      `SELECT person_id FROM home_vaccination_request WHERE province_code = $1 AND unit_path >= $2 AND unit_path < $3 AND status IN ('requested', 'scheduled')`,
+      [provinceCode, communePath, upperOf(communePath)],
+    ),
+  ]);
+  const dosesOf = new Map<number, { kind: DoseKind; productCode: string; givenOn: string }[]>();
+  for (const d of doses.rows) {
+    const id = Number(d.person_id);
+    let a = dosesOf.get(id);
+    if (!a) dosesOf.set(id, (a = []));
+    a.push({ kind: d.k, productCode: d.c, givenOn: d.g });
+  }
+  const visitOf = new Map(visits.rows.map((v) => [Number(v.person_id), v]));
+  const home = new Set(homes.rows.map((h) => Number(h.person_id)));
   const candidates: SweepCandidate[] = [];
-  for (const row of r.rows) {
-    const birthDate = day10(row.birth_date);
-    const doses = sortDoses((row.doses ?? []).map((d) => ({ ...d, givenOn: String(d.givenOn).slice(0, 10) })));
+  for (const row of people.rows) {
+    const id = Number(row.id);
+    const personDoses = dosesOf.get(id);
     const status = scheduleStatus(
-      { birthDate, doses, on, profile: { immunocompromised: !!row.immunocompromised, comorbidity: !!row.comorbidity, deferral: row.deferral, deferralUntil: day10(row.deferral_until) } },
+      {
+        birthDate: row.b,
+        doses: personDoses ? sortDoses(personDoses) : [],
+        on,
+        profile: row.deferral || row.immunocompromised || row.comorbidity ? { immunocompromised: !!row.immunocompromised, comorbidity: !!row.comorbidity, deferral: row.deferral, deferralUntil: row.deferral_until } : null,
+      },
       pol.products,
       pol.boosters,
     );
     if (status.state !== 'due' && status.state !== 'overdue') continue;
+    const v = visitOf.get(id);
     candidates.push({
-      personId: Number(row.id),
+      personId: id,
       fullName: row.full_name,
-      birthDate,
+      birthDate: row.b,
       sex: row.sex,
       phone: row.phone,
       householdId: row.household_id,
@@ -112,8 +133,8 @@ export async function sweepList(q: Queryable, provinceCode: string, unit: SweepU
       bedridden: !!row.bedridden,
       immunocompromised: !!row.immunocompromised,
       status,
-      lastVisit: row.v_outcome ? { outcome: row.v_outcome, reason: row.v_reason, day: day10(row.v_day)!, visitedAt: new Date(row.v_at!).toISOString() } : null,
-      homeRequest: !!row.home,
+      lastVisit: v ? { outcome: v.outcome, reason: v.reason, day: v.day, visitedAt: new Date(v.visited_at).toISOString() } : null,
+      homeRequest: home.has(id),
     });
   }
   return { unit, day: on, ...buildSweepList(candidates, on) };
