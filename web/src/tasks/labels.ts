@@ -14,6 +14,7 @@ export const TASK_KINDS: readonly TaskKind[] = [
   'monitor_arrival',
   'test_arrival',
   'check_symptoms',
+  'home_vaccination',
 ];
 
 /** The hint under a task's title: a positive rapid test is confirmed by RT-PCR or by a health worker's rapid test, as the policy in force said. */

@@ -12,7 +12,9 @@ export type TaskKind =
   // Health declarations (src/server/modules/checkpoints/declarations.ts): arrivals from outbreak areas, symptoms.
   | 'monitor_arrival'
   | 'test_arrival'
-  | 'check_symptoms';
+  | 'check_symptoms'
+  // Vaccination (src/server/modules/vaccination/home.ts): vaccinate at home someone who cannot travel.
+  | 'home_vaccination';
 export type TaskState = 'open' | 'overdue' | 'done';
 
 export interface Task {
