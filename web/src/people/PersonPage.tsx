@@ -13,6 +13,7 @@ import { usePerson } from './queries.ts';
 import { useMe } from '../auth/auth.tsx';
 import { PersonTracing } from '../cases/PersonTracing.tsx';
 import { DuplicatesCard } from './DuplicatesCard.tsx';
+import { CertificateCard } from '../vaccination/CertificateCard.tsx';
 
 export default function PersonPage() {
   const { t } = useTranslation();
@@ -76,6 +77,7 @@ export default function PersonPage() {
 
       <DuplicatesCard person={p} />
       {canReadCases && <PersonTracing personId={p.id} />}
+      <CertificateCard personId={p.id} />
 
       <Card withBorder data-testid="household">
         <Group gap="xs" mb="sm">

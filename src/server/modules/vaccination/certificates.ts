@@ -89,7 +89,7 @@ export async function issueCertificate(
   if (!person) return null; // the caller audits it outside the transaction, which is then rolled back
   const doses = await personDoses(q, scope.provinceCode, personId);
   if (doses.length === 0) {
-    throw new AppError(409, 'conflict', [{ field: 'personId', code: 'no_doses', message: 'Người này chưa có mũi tiêm nào trong sổ tiêm chủng, chưa cấp được giấy chứng nhận' }]);
+    throw new AppError(409, 'conflict', [{ field: 'personId', code: 'no_doses', message: 'Người này chưa có mũi tiêm nào trong sổ tiêm chủng, chưa cấp được giấy chứng nhận / This person has no dose in the registry yet: no certificate can be issued' }]);
   }
   const now = opts.now ?? new Date();
   const products = await productsOn(q, scope.provinceCode, todayInVietnam(now));
