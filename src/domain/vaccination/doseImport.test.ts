@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { doseSpecOf, mapDoseHeaders, productCodeOf, readDoseRow, resolveDoseKind, DOSE_COLUMN_LABELS, DOSE_IMPORT_COLUMNS } from './doseImport.ts';
+
+const header = DOSE_IMPORT_COLUMNS.map((c) => DOSE_COLUMN_LABELS[c].vi);
+const map = (() => {
+  const m = mapDoseHeaders(header);
+  if (!m.ok) throw new Error('template header');
+  return m.map;
+})();
+const row = (over: Partial<Record<(typeof DOSE_IMPORT_COLUMNS)[number], unknown>>) =>
+  DOSE_IMPORT_COLUMNS.map((c) => (c in over ? over[c] : ({ external_id: 'R1', cccd: '020190000123', product: 'AstraZeneca', lot_number: 'NJ1', dose: '1', given_on: '20/08/2021' } as Record<string, unknown>)[c] ?? '')) as never[];
+
+describe('dose import header', () => {
+  it('maps Vietnamese and English headers, ignoring unknown columns', () => {
+    const m = mapDoseHeaders(['STT', 'Mã mũi tiêm', 'CCCD', 'Vắc xin', 'Số lô', 'Mũi', 'Ngày tiêm']);
+    expect(m.ok && m.map.cccd).toBe(2);
+    expect(mapDoseHeaders(['record id', 'national id', 'vaccine', 'lot number', 'dose', 'date given']).ok).toBe(true);
+  });
+  it('needs a way to find the person and the dose columns', () => {
+    expect(mapDoseHeaders(['Tên vắc xin', 'Số lô', 'Mũi tiêm', 'Ngày tiêm'])).toMatchObject({ ok: false, identity: false, missing: [] });
+    expect(mapDoseHeaders(['Họ và tên', 'Ngày sinh', 'Mã xã', 'Tên vắc xin', 'Số lô', 'Mũi tiêm', 'Ngày tiêm']).ok).toBe(true);
+    expect(mapDoseHeaders(['Số CCCD', 'Ngày tiêm'])).toMatchObject({ ok: false, missing: ['product', 'lot_number', 'dose'] });
+    expect(mapDoseHeaders(['Số CCCD', 'CCCD', 'Tên vắc xin', 'Số lô', 'Mũi tiêm', 'Ngày tiêm'])).toMatchObject({ ok: false, duplicated: ['cccd'] });
+  });
+});
+
+describe('products and doses as the platform writes them', () => {
+  it('reads product names', () => {
+    expect(productCodeOf('Comirnaty (Pfizer)')).toBe('pfizer');
+    expect(productCodeOf('Comirnaty')).toBe('pfizer');
+    expect(productCodeOf('Vero Cell')).toBe('vero_cell');
+    expect(productCodeOf('SINOPHARM')).toBe('vero_cell');
+    expect(productCodeOf('AstraZeneca')).toBe('astrazeneca');
+    expect(productCodeOf('sputnik_v')).toBe('sputnik_v');
+    expect(productCodeOf('Hayat-Vax')).toBe('hayat_vax');
+    expect(productCodeOf('Sputnik Light')).toBeNull();
+  });
+  it('reads dose texts and resolves numbers against the product series', () => {
+    expect(doseSpecOf('Mũi 2')).toEqual({ number: 2 });
+    expect(doseSpecOf(3)).toEqual({ number: 3 });
+    expect(doseSpecOf('Mũi bổ sung')).toEqual({ kind: 'additional' });
+    expect(doseSpecOf('Mũi nhắc lại lần 1')).toEqual({ kind: 'booster_1' });
+    expect(doseSpecOf('Nhắc lại 2')).toEqual({ kind: 'booster_2' });
+    expect(doseSpecOf('booster_2')).toEqual({ kind: 'booster_2' });
+    expect(doseSpecOf('Mũi 4 (nhắc lại)')).toEqual({ number: 4 });
+    expect(doseSpecOf('mũi thứ mười')).toBeNull();
+    expect(resolveDoseKind({ number: 3 }, { primaryDoses: 2 })).toBe('booster_1');
+    expect(resolveDoseKind({ number: 3 }, { primaryDoses: 3 })).toBe('primary_3');
+    expect(resolveDoseKind({ number: 2 }, { primaryDoses: 1 })).toBe('booster_1');
+    expect(resolveDoseKind({ number: 5 }, { primaryDoses: 2 })).toBeNull();
+  });
+});
+
+describe('one row', () => {
+  it('reads a good row', () => {
+    const r = readDoseRow(2, row({ site: ' Trạm Y tế ', given_on: '2021-08-20 08:30' }), map);
+    expect(r).toEqual({
+      ok: true,
+      dose: { rowNumber: 2, externalId: 'R1', cccd: '020190000123', personKey: null, nameSearch: null, birthDate: null, communeCode: null, productCode: 'astrazeneca', lotNumber: 'NJ1', dose: { number: 1 }, givenOn: '2021-08-20', siteName: 'Trạm Y tế', vaccinator: null, overrideReason: null },
+    });
+  });
+  it('restores what spreadsheets drop: leading zeros of a CCCD and a commune code', () => {
+    const r = readDoseRow(2, row({ cccd: 20190000123, full_name: 'Nguyễn Văn An', birth_date: new Date('1980-03-15T00:00:00Z'), commune_code: 5977 }), map);
+    expect(r.ok && [r.dose.cccd, r.dose.nameSearch, r.dose.birthDate, r.dose.communeCode]).toEqual(['020190000123', 'nguyen van an', '1980-03-15', '05977']);
+  });
+  it('lists every problem of a bad row', () => {
+    const r = readDoseRow(3, row({ cccd: '12345', product: 'Không biết', lot_number: '', dose: 'x', given_on: '31/02/2021' }), map);
+    expect(r.ok ? [] : r.issues.map((i) => i.code)).toEqual(['cccd.format', 'product.unknown', 'lot_number.required', 'dose.invalid', 'given_on.format']);
+    const noOne = readDoseRow(4, row({ cccd: '', full_name: 'A' }), map);
+    expect(noOne.ok ? [] : noOne.issues.map((i) => i.code)).toEqual(['person.identity_missing']);
+  });
+});
