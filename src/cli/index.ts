@@ -10,6 +10,7 @@ import { importAdminUnits, importBoundaries } from '../server/modules/units/serv
 import { createUser } from '../server/modules/users/service.ts';
 import { registerDataCommands } from './data.ts';
 import { registerBackupCommands } from './backup.ts';
+import { registerVaccinationImport } from './vaccinations.ts';
 import { registerCertificateCommands } from './certificate.ts';
 import { bar } from './progress.ts';
 
@@ -172,6 +173,7 @@ program
   });
 
 registerDataCommands(program, imp, common, configFrom);
+registerVaccinationImport(imp, common, configFrom);
 registerBackupCommands(program, common, configFrom);
 registerCertificateCommands(program);
 
