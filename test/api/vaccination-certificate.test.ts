@@ -34,6 +34,7 @@ for (const kind of DB_KINDS) {
     let commune: string;
     let vaccinated: { id: number; fullName: string; birthDate: string | null };
     let unvaccinated: number;
+    let oneDose: number;
     let outsider: number;
     let certId: number;
     let code: string;
@@ -47,11 +48,12 @@ for (const kind of DB_KINDS) {
         `SELECT id::int AS id, full_name AS "fullName", to_char(birth_date, 'YYYY-MM-DD') AS "birthDate" FROM person p
           WHERE province_code = '20' AND commune_code = $1 AND birth_date < '2000-01-01'
             AND NOT EXISTS (SELECT 1 FROM vaccine_dose d WHERE d.province_code = p.province_code AND d.person_id = p.id)
-          ORDER BY id LIMIT 2`,
+          ORDER BY id LIMIT 3`,
         [commune],
       );
       [vaccinated] = people.rows;
       unvaccinated = people.rows[1].id;
+      oneDose = people.rows[2].id;
       outsider = (await ctx.db.query<{ id: number }>(`SELECT id::int AS id FROM person WHERE province_code = '20' AND commune_code <> $1 ORDER BY id LIMIT 1`, [commune])).rows[0].id;
       // Two AstraZeneca doses and a Pfizer booster, by SQL (the registry's API is another part's).
       const lot = async (product: string, number: string) =>
@@ -132,6 +134,23 @@ for (const kind of DB_KINDS) {
       const byOther = await signCertificate(r.content, other);
       expect(await verifyCertificate(byOther, published)).toEqual({ ok: false, reason: 'unknown_kid' });
       expect(await verifyCertificate(await signCertificate(r.content, { ...other, kid: r.key.kid }), published)).toEqual({ ok: false, reason: 'bad_signature' });
+    });
+
+    it('one dose of a two-dose product is partial; Janssen alone is a complete series (the schedule engine\'s rule)', async () => {
+      const xa = await ctx.as('xa');
+      const lot = (await ctx.db.query<{ id: number }>(`INSERT INTO vaccine_lot (province_code, product_code, lot_number, doses_received) VALUES ('20', 'janssen', 'JNJ-1', 10) RETURNING id::int AS id`)).rows[0].id;
+      const azLot = (await ctx.db.query<{ id: number }>(`SELECT id::int AS id FROM vaccine_lot WHERE province_code = '20' AND lot_number = 'CTMAV501'`)).rows[0].id;
+      const give = (product: string, lotId: number) =>
+        ctx.db.query(
+          `INSERT INTO vaccine_dose (province_code, person_id, unit_path, commune_code, product_code, lot_id, dose_kind, given_on)
+           SELECT '20', id, unit_path, commune_code, $2, $3, 'primary_1', '2021-09-01' FROM person WHERE province_code = '20' AND id = $1`,
+          [oneDose, product, lotId],
+        );
+      await give('astrazeneca', azLot);
+      expect((await xa.post(`/api/vaccination/people/${oneDose}/certificates`)).json().status).toBe('partial');
+      await ctx.db.query(`DELETE FROM vaccine_dose WHERE province_code = '20' AND person_id = $1`, [oneDose]);
+      await give('janssen', lot);
+      expect((await xa.post(`/api/vaccination/people/${oneDose}/certificates`)).json().status).toBe('full');
     });
 
     it('refuses a person without doses with 409 no_doses, and writes nothing', async () => {

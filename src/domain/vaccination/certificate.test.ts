@@ -8,7 +8,7 @@ import {
   importSigningKey,
   keyId,
   publicJwk,
-  seriesStatusOf,
+  seriesStatus,
   signCertificate,
   sortDoses,
   toClaims,
@@ -191,31 +191,12 @@ describe('certificate codes', () => {
 });
 
 describe('series status', () => {
-  const primaries = (p: Record<string, number>) => (c: string) => p[c];
-  const series = primaries({ astrazeneca: 2, janssen: 1, abdala: 3 });
-  it('one dose of a two-dose product is partial, two are full, a booster is booster', () => {
-    expect(seriesStatusOf([{ kind: 'primary_1', productCode: 'astrazeneca' }], series)).toBe('partial');
-    expect(seriesStatusOf([{ kind: 'primary_1', productCode: 'astrazeneca' }, { kind: 'primary_2', productCode: 'astrazeneca' }], series)).toBe('full');
-    expect(
-      seriesStatusOf(
-        [
-          { kind: 'primary_1', productCode: 'astrazeneca' },
-          { kind: 'primary_2', productCode: 'astrazeneca' },
-          { kind: 'booster_1', productCode: 'pfizer' },
-        ],
-        series,
-      ),
-    ).toBe('booster');
-  });
-  it('follows the product: Janssen is complete after one dose, Abdala after three', () => {
-    expect(seriesStatusOf([{ kind: 'primary_1', productCode: 'janssen' }], series)).toBe('full');
-    expect(seriesStatusOf([{ kind: 'primary_1', productCode: 'abdala' }, { kind: 'primary_2', productCode: 'abdala' }], series)).toBe('partial');
-    expect(seriesStatusOf([1, 2, 3].map((n) => ({ kind: `primary_${n}` as 'primary_1', productCode: 'abdala' })), series)).toBe('full');
-  });
-  it('an additional dose is not a booster; an unknown product needs two doses', () => {
-    expect(seriesStatusOf([{ kind: 'primary_1', productCode: 'x' }, { kind: 'primary_2', productCode: 'x' }, { kind: 'additional', productCode: 'x' }], series)).toBe('full');
-    expect(seriesStatusOf([{ kind: 'primary_1', productCode: 'x' }], series)).toBe('partial');
-    expect(seriesStatusOf([], series)).toBe('partial');
+  it('a booster dose makes it booster; else the complete primary series full; else partial', () => {
+    expect(seriesStatus([{ kind: 'primary_1' }], false)).toBe('partial');
+    expect(seriesStatus([{ kind: 'primary_1' }, { kind: 'primary_2' }], true)).toBe('full');
+    expect(seriesStatus([{ kind: 'primary_1' }, { kind: 'primary_2' }, { kind: 'booster_1' }], true)).toBe('booster');
+    expect(seriesStatus([{ kind: 'primary_1' }, { kind: 'primary_2' }, { kind: 'additional' }], true)).toBe('full');
+    expect(seriesStatus([], false)).toBe('partial');
   });
   it('sortDoses lists by date, then by kind', () => {
     const d = sortDoses([

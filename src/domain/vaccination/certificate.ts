@@ -277,17 +277,14 @@ export function verificationUrl(baseUrl: string, code: string): string {
 // ---- the series, as the certificate states it ----
 
 /**
- * Where the doses leave the person: a booster, the primary series complete (as many primary doses as the product's series has), or
- * partial. `primaryDosesOf` gives a product's series length (Janssen 1, Abdala 3, most 2).
+ * Where the doses leave the person: a booster, the primary series complete (`primaryComplete`, as
+ * the schedule engine's fullyVaccinatedOn says under the products in force), or partial.
  */
-export function seriesStatusOf(doses: readonly { kind: DoseKind; productCode: string }[], primaryDosesOf: (productCode: string) => number | undefined): SeriesStatus {
-  const primaries = doses.filter((d) => d.kind.startsWith('primary_'));
-  const last = primaries.reduce<{ kind: DoseKind; productCode: string } | null>((a, d) => (!a || DOSE_KINDS.indexOf(d.kind) > DOSE_KINDS.indexOf(a.kind) ? d : a), null);
-  const complete = last != null && Number(last.kind.slice('primary_'.length)) >= (primaryDosesOf(last.productCode) ?? 2);
+export function seriesStatus(doses: readonly { kind: DoseKind }[], primaryComplete: boolean): SeriesStatus {
   // A booster is given only after a complete series (the registry checks it), whatever the
   // record of the earlier doses; an additional dose completes a weaker series, it is no booster.
   if (doses.some((d) => d.kind === 'booster_1' || d.kind === 'booster_2')) return 'booster';
-  return complete ? 'full' : 'partial';
+  return primaryComplete ? 'full' : 'partial';
 }
 
 /** Doses in the order they were given (then by kind), as the certificate lists them. */

@@ -187,7 +187,9 @@ export async function renderCertificatePdf(d: CertificatePdfData): Promise<Buffe
   const issuedDay = new Date(d.issuedAt).toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
   const [yy, mo, dd] = issuedDay.split('-');
   const place = issuer.replace(/^(Tỉnh|Thành phố)\s+/u, '');
-  doc.font('italic').fontSize(11).fillColor('black').text(`${place}, ngày ${dd} tháng ${mo} năm ${yy}`, left + half, doc.y, { width: half, align: 'center' });
+  // Decree 30/2020: days below 10 and months below 3 take a leading zero.
+  const month = Number(mo) < 3 ? mo : String(Number(mo));
+  doc.font('italic').fontSize(11).fillColor('black').text(`${place}, ngày ${dd} tháng ${month} năm ${yy}`, left + half, doc.y, { width: half, align: 'center' });
   doc.font('bold').fontSize(11).text('SỞ Y TẾ ' + issuer.replace(/^Tỉnh\s/u, '').toLocaleUpperCase('vi'), left + half, doc.y, { width: half, align: 'center' });
   doc.font('italic').fontSize(9.5).fillColor('#333333').text(`Đã ký số (${d.alg}, mã khóa ${d.kid})\nDigitally signed`, left + half, doc.y + 2, { width: half, align: 'center' });
 

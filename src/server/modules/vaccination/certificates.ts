@@ -11,7 +11,9 @@ import { getPerson, type PersonRow } from '../people/store.ts';
 import type { Scope } from '../units/store.ts';
 import { todayInVietnam } from '../imports/service.ts';
 import type { DoseKind, ProductPolicy } from '../../../domain/vaccination/types.ts';
-import { fromClaims, seriesStatusOf, signCertificate, sortDoses, toClaims, verificationUrl, type CertificateContent } from '../../../domain/vaccination/certificate.ts';
+import { fromClaims, seriesStatus, signCertificate, sortDoses, toClaims, verificationUrl, type CertificateContent } from '../../../domain/vaccination/certificate.ts';
+import { fullyVaccinatedOn } from '../../../domain/vaccination/schedule.ts';
+import { loadVaccinationPolicies } from './policies.ts';
 import { publishKey, type SigningKey } from './signingKey.ts';
 
 export interface CertificateSummary {
@@ -92,7 +94,7 @@ export async function issueCertificate(
     throw new AppError(409, 'conflict', [{ field: 'personId', code: 'no_doses', message: 'Người này chưa có mũi tiêm nào trong sổ tiêm chủng, chưa cấp được giấy chứng nhận / This person has no dose in the registry yet: no certificate can be issued' }]);
   }
   const now = opts.now ?? new Date();
-  const products = await productsOn(q, scope.provinceCode, todayInVietnam(now));
+  const policies = await loadVaccinationPolicies(q, scope.provinceCode, todayInVietnam(now));
   const sk = opts.signingKey;
   await publishKey(q, scope.provinceCode, sk);
   const row = await q.query<{ id: string | number }>(
@@ -108,7 +110,8 @@ export async function issueCertificate(
     fullName: person.fullName.normalize('NFC'),
     birthDate: person.birthDate ? String(person.birthDate).slice(0, 10) : null,
     doses: doses.map((d) => ({ productCode: d.productCode, productName: d.productName, date: d.date, kind: d.kind })),
-    status: seriesStatusOf(doses, (code) => products.get(code)?.primaryDoses),
+    // The schedule engine's rule for a complete series (series length of the first product, mixing).
+    status: seriesStatus(doses, fullyVaccinatedOn(doses.map((d) => ({ kind: d.kind, productCode: d.productCode, givenOn: d.date })), policies.products) != null),
     issuedAt: Math.floor(now.getTime() / 1000),
   };
   const code = await signCertificate(content, sk);
