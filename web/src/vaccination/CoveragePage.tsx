@@ -116,7 +116,7 @@ export default function CoveragePage() {
     <Stack gap="md">
       <Group justify="space-between" align="flex-end" wrap="wrap">
         <div>
-          <Title order={2}>{t('vaccCoverage.title')}</Title>
+          <Title order={1} size="h2">{t('vaccCoverage.title')}</Title>
           <Text c="dimmed" size="sm">
             {r.unit.name} · {t('vaccCoverage.onDate', { date: formatDate(r.day) })}
             {unitCode !== me.unitCode && (

@@ -72,7 +72,7 @@ export default function HomeVaccinationPage() {
   return (
     <Stack gap="sm" maw={820}>
       <Group justify="space-between" wrap="wrap">
-        <Title order={2}>{t('vaccCoverage.home.title')}</Title>
+        <Title order={1} size="h2">{t('vaccCoverage.home.title')}</Title>
         {canVisit && <Button onClick={() => openAction({ kind: 'new' })}>{t('vaccCoverage.home.new')}</Button>}
       </Group>
       <Text size="sm" c="dimmed">

@@ -59,7 +59,7 @@ function PersonLine({ p, onTap, busy }: { p: SweepPerson; onTap(p: SweepPerson, 
           {p.phone}
         </Anchor>
       )}
-      <SimpleGrid cols={{ base: 3, xs: 5 }} spacing={6}>
+      <SimpleGrid cols={{ base: 2, xs: 3, sm: 5 }} spacing={6}>
         {OUTCOMES.map((o) => (
           <Button key={o.value} size="compact-md" h={40} variant={o.value === 'vaccinated' ? 'filled' : 'light'} color={o.color} disabled={busy} onClick={() => onTap(p, o.value)}>
             {t(`vaccCoverage.outcome.${o.value}`)}
@@ -145,7 +145,7 @@ export default function SweepPage() {
 
   return (
     <Stack gap="sm" maw={760}>
-      <Title order={2}>{t('vaccCoverage.sweep.title')}</Title>
+      <Title order={1} size="h2">{t('vaccCoverage.sweep.title')}</Title>
       <Group gap="xs" align="flex-end" wrap="wrap">
         {commune ? (
           <Select
@@ -188,7 +188,7 @@ export default function SweepPage() {
             return (
               <Stack key={h.key} gap={6}>
                 {newVillage && (
-                  <Title order={4} mt="xs">
+                  <Title order={2} size="h4" mt="xs">
                     {h.villageName ?? t('vaccCoverage.sweep.noVillage')}
                   </Title>
                 )}

@@ -1,0 +1,145 @@
+// The door-to-door sweep through the web: the commune officer notes the commune's coverage → the
+// community team opens the commune's sweep list on a phone, marks one person not home (one tap)
+// and one refusal with its reason → the commune officer vaccinates a third at the door from a lot
+// → the list has shrunk, the refusal is shown apart, and the coverage page counts one more dose.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchBrowser, newContext, overflowsHorizontally, PHONE, retry, screenshot, signIn, vn, type Browser, type Page } from './support.ts';
+
+let server: TestServer;
+let browser: Browser;
+const pages: Page[] = [];
+const problems: string[][] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer({ demoTesting: false }), launchBrowser()]);
+});
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail') for (const [i, p] of pages.entries()) await screenshot(p, `failed-vacc-sweep-${i}-${task.name.slice(0, 30).replace(/[^a-z0-9]+/gi, '-')}`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function q<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await server.db.query<T & Record<string, unknown>>(sql, params)).rows as T[];
+}
+
+async function open(username: string, phone = false): Promise<Page> {
+  const c = await newContext(browser, server.url, phone ? PHONE : undefined);
+  problems.push(c.problems);
+  const page = await c.context.newPage();
+  pages.push(page);
+  await signIn(page, username, server.password(username));
+  return page;
+}
+
+const countsText = (page: Page) => page.getByTestId('sweep-counts').innerText();
+const peopleIn = (text: string) => Number(/Còn ([\d.]+) người/.exec(text)![1].replace(/\./g, ''));
+const atLeastOne = async (page: Page) => Number((await page.getByTestId('coverage-atLeastOne').innerText()).match(/([\d.]+) người/)![1].replace(/\./g, ''));
+
+describe('vaccination sweep: list on a phone → visits → the list shrinks → coverage changes', () => {
+  const commune = () => server.demo.logins.find((l) => l.username === 'xa')!.unitCode;
+  let who: { id: number; full_name: string }[];
+  let before: number;
+
+  it('prepares a lot, adults with no dose in the commune, and reads the coverage the officer sees', async () => {
+    const year = new Date().getFullYear();
+    await q(`INSERT INTO vaccine_lot (province_code, product_code, lot_number, doses_received, expiry_date) VALUES ('20', 'pfizer', 'PF-SWEEP-01', 500, $1)`, [`${year + 1}-12-31`]);
+    who = await q<{ id: number; full_name: string }>(
+      `SELECT p.id, p.full_name FROM person p WHERE p.province_code = '20' AND p.commune_code = $1 AND p.birth_date BETWEEN '1960-01-01' AND $2::date
+          AND NOT EXISTS (SELECT 1 FROM vaccine_dose d WHERE d.province_code = '20' AND d.person_id = p.id)
+          AND NOT EXISTS (SELECT 1 FROM sweep_visit v WHERE v.province_code = '20' AND v.person_id = p.id)
+          AND NOT EXISTS (SELECT 1 FROM vaccination_profile vp WHERE vp.province_code = '20' AND vp.person_id = p.id AND vp.deferral IS NOT NULL)
+        ORDER BY p.id LIMIT 3`,
+      [commune(), `${year - 20}-01-01`],
+    );
+    expect(who).toHaveLength(3);
+    const page = await open('xa');
+    await page.goto('/vaccination');
+    await page.getByRole('heading', { name: 'Độ bao phủ tiêm chủng', level: 1 }).waitFor();
+    await page.getByTestId('coverage-atLeastOne').waitFor();
+    before = await atLeastOne(page);
+    await page.getByTestId('coverage-by-group').locator('svg').waitFor();
+    await screenshot(page, 'vacc-coverage-desktop-before');
+  });
+
+  it('the community team walks the list on a phone: not home (one tap), refused with a reason', async () => {
+    const page = await open('tocovid', true);
+    await page.goto('/vaccination/sweep');
+    await page.getByRole('heading', { name: 'Rà soát tiêm chủng từng nhà', level: 1 }).waitFor();
+    await page.getByTestId('sweep-counts').waitFor();
+    const start = peopleIn(await countsText(page));
+    expect(start).toBeGreaterThanOrEqual(3);
+    expect(await page.getByTestId('sweep-household').count()).toBeGreaterThan(0);
+    await screenshot(page, 'vacc-sweep-phone-list');
+    expect(await overflowsHorizontally(page)).toBe(false);
+
+    const a = page.getByTestId(`sweep-person-${who[0].id}`);
+    await a.scrollIntoViewIfNeeded();
+    await a.getByRole('button', { name: 'Vắng nhà' }).click();
+    await page.getByText(`Đã ghi: ${who[0].full_name} — Vắng nhà`).waitFor();
+    await retry(async () => expect(await a.getByText(/^Vắng ngày/).count()).toBe(1));
+
+    const b = page.getByTestId(`sweep-person-${who[1].id}`);
+    await b.scrollIntoViewIfNeeded();
+    await b.getByRole('button', { name: 'Từ chối' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Lưu' }).waitFor();
+    expect(await dialog.getByRole('button', { name: 'Lưu' }).isDisabled()).toBe(true);
+    await dialog.getByRole('textbox', { name: 'Lý do' }).fill('Sợ phản ứng sau tiêm, hẹn tháng sau');
+    await screenshot(page, 'vacc-sweep-phone-refusal');
+    await dialog.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText(`Đã ghi: ${who[1].full_name} — Từ chối`).waitFor();
+    await retry(async () => expect(peopleIn(await countsText(page))).toBe(start - 1));
+    expect(await page.getByTestId(`sweep-person-${who[1].id}`).count()).toBe(0);
+    // Shown apart, with the reason.
+    await page.getByRole('button', { name: 'Xem' }).click();
+    await page.getByTestId('sweep-refused').getByText(/Sợ phản ứng sau tiêm/).waitFor();
+    const rows = await q<{ outcome: string; reason: string | null }>(`SELECT outcome, reason FROM sweep_visit WHERE province_code = '20' AND person_id = ANY($1::bigint[]) ORDER BY id`, [[who[0].id, who[1].id]]);
+    expect(rows).toEqual([
+      { outcome: 'absent', reason: null },
+      { outcome: 'refused', reason: 'Sợ phản ứng sau tiêm, hẹn tháng sau' },
+    ]);
+  });
+
+  it('the commune officer vaccinates at the door from a lot; the list shrinks and coverage counts the dose', async () => {
+    const page = await open('xa', true);
+    await page.goto('/vaccination/sweep');
+    await page.getByTestId('sweep-counts').waitFor();
+    const start = peopleIn(await countsText(page));
+    const c = page.getByTestId(`sweep-person-${who[2].id}`);
+    await c.scrollIntoViewIfNeeded();
+    await c.getByRole('button', { name: 'Đã tiêm' }).click();
+    const dialog = page.getByRole('dialog');
+    await retry(async () => {
+      await dialog.getByRole('textbox', { name: 'Lô vắc xin' }).or(dialog.getByRole('combobox', { name: 'Lô vắc xin' })).first().click();
+      await page.getByRole('option', { name: /PF-SWEEP-01/ }).click({ timeout: 3000 });
+    });
+    await dialog.getByText('Mũi sẽ ghi: Mũi 1').waitFor();
+    await dialog.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText(`Đã ghi: ${who[2].full_name} — Đã tiêm`).waitFor();
+    await retry(async () => expect(peopleIn(await countsText(page))).toBe(start - 1));
+    expect(await page.getByTestId(`sweep-person-${who[2].id}`).count()).toBe(0);
+    const dose = await q<{ dose_kind: string; source: string }>(`SELECT dose_kind, source FROM vaccine_dose WHERE province_code = '20' AND person_id = $1`, [who[2].id]);
+    expect(dose).toEqual([{ dose_kind: 'primary_1', source: 'sweep' }]);
+    // The PDF of the list for the printed walk.
+    const pdf = await page.request.get(`/api/vaccination/sweep.pdf?unit=${commune()}`);
+    expect(pdf.status()).toBe(200);
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+    await page.goto('/vaccination');
+    await page.getByTestId('coverage-atLeastOne').waitFor();
+    await retry(async () => expect(await atLeastOne(page)).toBe(before + 1));
+    expect(await page.getByTestId('coverage-atLeastOne').innerText()).toContain(`${vn(before + 1)} người`);
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'vacc-coverage-phone-after');
+    const desk = await open('huyen');
+    await desk.goto('/vaccination');
+    await desk.getByTestId('coverage-table').waitFor();
+    await desk.getByTestId('coverage-by-group').locator('svg').waitFor();
+    await screenshot(desk, 'vacc-coverage-desktop-district');
+    for (const p of problems) expect(p.filter((x) => !/favicon/.test(x))).toEqual([]);
+  });
+});
