@@ -12,7 +12,7 @@ import { DOSE_KINDS, PRIORITY_GROUPS } from '../../../domain/vaccination/types.t
 import { createLot, listLots, updateLot, type LotInput } from './lots.ts';
 import { createAllocation, deleteAllocation, listAllocations, supplySummary, type AllocationInput } from './allocations.ts';
 import { createCampaign, getCampaign, listCampaigns, updateCampaign, type CampaignInput } from './campaigns.ts';
-import { callerOf } from './supplyCommon.ts';
+import { callerOf, knownProducts, todayInVietnam } from './supplyCommon.ts';
 
 const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' });
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
@@ -42,6 +42,12 @@ const routes: FastifyPluginAsync = async (app) => {
   app.addHook('onReady', async () => {
     if (app.db.kind === 'pglite' || app.db.kind === 'postgres') await app.db.tx((q) => seedMissingPolicies(q, SUPPLY_POLICY_DEFINITIONS.map((d) => d.key)));
   });
+
+  app.get(
+    '/vaccination/supply/products',
+    { ...read, schema: { tags: ['vaccination'], summary: 'Products a lot may be registered for: every product the policy vaccination.products has named up to today' } },
+    async (req) => [...(await knownProducts(app.db, req.user!.provinceCode, todayInVietnam())).entries()].map(([code, name]) => ({ code, name })),
+  );
 
   // ---- Lots ----
   app.get(
