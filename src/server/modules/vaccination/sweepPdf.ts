@@ -68,7 +68,7 @@ export async function renderSweepPdf(list: SweepList & { unit: { name: string; c
       const where = list.unit.level === 'village' ? `${list.unit.name}, ${list.unit.communeName}` : list.unit.name;
       doc.text(`${where}, ${meta.provinceName}. Ngày lập danh sách: ${dmy(list.day)}. Người in: ${meta.printedBy}.`, { width: right - left });
       doc.text(
-        `${list.counts.households} hộ, ${list.counts.people} người cần tiêm (${list.counts.highRisk} nguy cơ cao, ${list.counts.overdue} quá hạn); ${list.counts.refused} người từ chối ở trang cuối. Hộ có người nguy cơ cao (★) đi trước trong mỗi thôn. Đánh dấu ✓ một ô cho mỗi người; từ chối, chống chỉ định: ghi lý do.`.replace('✓', 'X'),
+        `${list.counts.households} hộ, ${list.counts.people} người cần tiêm (${list.counts.highRisk} nguy cơ cao, ${list.counts.overdue} quá hạn); ${list.counts.refused} người từ chối ở trang cuối. Hộ có người nguy cơ cao (!) đi trước trong mỗi thôn. Đánh dấu ✓ một ô cho mỗi người; từ chối, chống chỉ định: ghi lý do.`.replace('✓', 'X'),
         { width: right - left },
       );
     }
@@ -116,7 +116,7 @@ export async function renderSweepPdf(list: SweepList & { unit: { name: string; c
       village = h.villageName;
       doc.font('bold').fontSize(10.5).text(village ?? 'Chưa rõ thôn/xóm', left, doc.y + 2, { width: right - left });
     }
-    doc.font('bold').fontSize(9.5).text(`${h.highRisk ? '★ ' : ''}${clip(doc, h.address ?? 'Chưa có địa chỉ', right - left - 40 * MM)}${h.householdId ? `  (hộ ${h.householdId})` : ''}`, left, doc.y + 1, { width: right - left, lineBreak: false });
+    doc.font('bold').fontSize(9.5).text(`${h.highRisk ? '(!) ' : ''}${clip(doc, h.address ?? 'Chưa có địa chỉ', right - left - 40 * MM)}${h.householdId ? `  (hộ ${h.householdId})` : ''}`, left, doc.y + 1, { width: right - left, lineBreak: false });
     doc.y += 1;
     for (const m of h.members) personLine(m);
     doc.moveTo(left, doc.y).lineTo(right, doc.y).lineWidth(0.3).strokeColor('#999').stroke().strokeColor('black');
