@@ -39,7 +39,7 @@ export function SuggestionList({ items, showCase }: { items: Suggestion[]; showC
                 )}
               </Text>
             </div>
-            <Badge color={s.status === 'suggested' ? 'orange' : s.status === 'accepted' ? 'green' : 'gray'}>{t(`checkins.exposures.status.${s.status}`)}</Badge>
+            <Badge color={s.status === 'suggested' ? 'orange' : s.status === 'accepted' ? 'green' : 'gray'} style={{ flexShrink: 0 }}>{t(`checkins.exposures.status.${s.status}`)}</Badge>
           </Group>
           <Text size="sm" mt={4}>
             {t('checkins.exposures.where', { venue: s.venueName, at: formatDateTime(s.contactAt).slice(0, 16), gap: s.gapMinutes })}
@@ -96,7 +96,7 @@ function AcceptForm({ s, onDone }: { s: Suggestion; onDone(): void }) {
   const me = useMe();
   const refresh = useRefresh(s);
   const [proximity, setProximity] = useState<string>('same_closed_space');
-  const [masked, setMasked] = useState(true);
+  const [masked, setMasked] = useState(false);
   const [unitCode, setUnitCode] = useState<string | null>(me.unitCode);
   const units = usePublicUnits(s.personId == null ? me.provinceCode : null);
   const m = useMutation({

@@ -101,7 +101,7 @@ function VenueCard({ v, onStaffLink }: { v: Venue; onStaffLink(url: string): voi
           </Text>
           {v.statusReason && <Text size="xs">{t('checkins.venues.reason')}: {v.statusReason}</Text>}
         </div>
-        <Badge color={STATUS_COLOR[v.status]}>{t(`checkins.venues.status.${v.status}`)}</Badge>
+        <Badge color={STATUS_COLOR[v.status]} style={{ flexShrink: 0 }}>{t(`checkins.venues.status.${v.status}`)}</Badge>
       </Group>
       {act.error && <ErrorAlert error={act.error} />}
       <Group gap="xs" mt="xs">

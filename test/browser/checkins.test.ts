@@ -1,0 +1,165 @@
+// The check-in journey on phones: a shop registers its venue on the public form → the commune
+// officer approves it and prints the poster → the poster's QR (decoded from the PDF) opens the
+// light check-in page → two citizens check in (the identity is remembered on the phone) → one of
+// them is confirmed a case → the other appears as a suggested contact for the tracer, who adds
+// them as F1 from the exposures page; the case's page shows it too.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import jsQR from 'jsqr';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { signIn as apiSignIn } from '../helpers/app.ts';
+import { pdfImages } from '../helpers/pdfImages.ts';
+import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
+import { launchBrowser, newContext, overflowsHorizontally, PHONE, DESKTOP, retry, screenshot, signIn, type Browser, type Page } from './support.ts';
+
+let server: TestServer;
+let browser: Browser;
+const pages: Page[] = [];
+const problems: string[][] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer({ demoTesting: false }), launchBrowser()]);
+}, 600_000);
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail') for (const [i, p] of pages.entries()) await screenshot(p, `failed-checkins-${i}-${task.name.slice(0, 30).replace(/[^a-z0-9]+/gi, '-')}`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function q<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await server.db.query<T & Record<string, unknown>>(sql, params)).rows as T[];
+}
+
+async function open(username: string | null, opts = PHONE): Promise<Page> {
+  const c = await newContext(browser, server.url, opts);
+  problems.push(c.problems);
+  const page = await c.context.newPage();
+  pages.push(page);
+  if (username) await signIn(page, username, server.password(username));
+  return page;
+}
+
+describe('check-ins: register → approve → poster QR → check in → case → suggested contact', () => {
+  const commune = () => server.demo.logins.find((l) => l.username === 'xa')!;
+  let venueUrl: string;
+  let people: { id: number; full_name: string; phone: string }[];
+  let caseId: number;
+
+  it('a shop registers its venue on the public page, on a phone', async () => {
+    const page = await open(null);
+    await page.goto('/dang-ky-dia-diem');
+    await page.getByRole('heading', { name: 'Đăng ký địa điểm quét mã QR' }).waitFor();
+    await page.getByRole('textbox', { name: 'Tên địa điểm' }).fill('Tạp hóa Bà Tư');
+    await page.getByRole('combobox', { name: 'Loại địa điểm' }).click();
+    await page.getByRole('option', { name: 'Cửa hàng, siêu thị' }).click();
+    await page.getByRole('textbox', { name: 'Địa chỉ (số nhà, đường, thôn)' }).fill('Số 12, thôn Trung Tâm');
+    const communeName = (await q<{ name: string }>(`SELECT name FROM admin_unit WHERE province_code = '20' AND code = $1`, [commune().unitCode]))[0].name;
+    await retry(async () => {
+      await page.getByRole('combobox', { name: 'Xã / phường / thị trấn' }).fill(communeName);
+      await page.getByRole('option', { name: communeName, exact: true }).first().click({ timeout: 3000 });
+    });
+    await page.getByRole('textbox', { name: 'Người đại diện' }).fill('Nguyễn Thị Tư');
+    await page.getByRole('textbox', { name: 'Số điện thoại liên hệ' }).fill('0912 345 001');
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'checkins-register-phone');
+    await page.getByTestId('register-submit').click();
+    await page.getByTestId('register-done').waitFor();
+    expect(await q(`SELECT 1 FROM venue WHERE name = 'Tạp hóa Bà Tư' AND status = 'pending' AND commune_code = $1`, [commune().unitCode])).toHaveLength(1);
+  });
+
+  it('the commune officer approves it on a phone and prints the poster, whose QR is the check-in page', async () => {
+    const page = await open('xa');
+    await page.goto('/venues');
+    await page.getByRole('heading', { name: 'Địa điểm quét mã QR', level: 1 }).waitFor();
+    const card = page.getByTestId('venue-card').filter({ hasText: 'Tạp hóa Bà Tư' });
+    await card.waitFor();
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'checkins-venues-pending-phone');
+    await card.getByTestId('venue-approve').click();
+    await page.getByTestId('staff-link').waitFor();
+    await page.locator('.mantine-SegmentedControl-label', { hasText: 'Đã duyệt' }).click();
+    const approved = page.getByTestId('venue-card').filter({ hasText: 'Tạp hóa Bà Tư' });
+    await approved.getByTestId('venue-poster').waitFor();
+    const href = await approved.getByTestId('venue-poster').getAttribute('href');
+    const pdf = await page.request.get(href!);
+    expect(pdf.status()).toBe(200);
+    const [img] = await pdfImages(Buffer.from(await pdf.body()));
+    venueUrl = jsQR(img.rgba, img.width, img.height)!.data;
+    const code = (await q<{ code: string }>(`SELECT code FROM venue WHERE name = 'Tạp hóa Bà Tư'`))[0].code;
+    expect(venueUrl).toBe(`${server.url}/ci/?v=${code}`);
+    const desk = await open('xa', DESKTOP);
+    await desk.goto('/venues?status=approved');
+    await desk.getByTestId('venue-card').first().waitFor();
+    await screenshot(desk, 'checkins-venues-desktop');
+  });
+
+  it('two citizens scan the poster and check in on the light page; the identity is remembered; the page is light', async () => {
+    people = await q<{ id: number; full_name: string; phone: string }>(
+      `SELECT id, full_name, phone FROM person p WHERE province_code = '20' AND commune_code = $1 AND phone IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM case_record c WHERE c.province_code = p.province_code AND c.person_id = p.id)
+          AND NOT EXISTS (SELECT 1 FROM contact k WHERE k.province_code = p.province_code AND k.person_id = p.id)
+          AND (SELECT count(*) FROM person x WHERE x.province_code = p.province_code AND x.phone = p.phone) = 1
+        ORDER BY id LIMIT 2`,
+      [commune().unitCode],
+    );
+    for (const [i, p] of people.entries()) {
+      const page = await open(null);
+      let scriptBytes = 0;
+      page.on('response', async (r) => {
+        if (r.request().resourceType() === 'script' && r.status() === 200) scriptBytes += (await r.body().catch(() => Buffer.alloc(0))).length;
+      });
+      await page.goto(venueUrl);
+      await page.getByRole('heading', { name: 'Tạp hóa Bà Tư' }).waitFor();
+      await page.getByRole('textbox', { name: 'Họ và tên' }).fill(p.full_name);
+      await page.getByRole('textbox', { name: 'Số điện thoại' }).fill('0' + p.phone.slice(3));
+      if (i === 0) await screenshot(page, 'checkins-checkin-form-phone');
+      await page.getByRole('button', { name: 'Xác nhận có mặt tại đây' }).click();
+      await page.getByText('Đã ghi nhận có mặt').waitFor();
+      if (i === 0) await screenshot(page, 'checkins-checkin-done-phone');
+      expect(scriptBytes).toBeGreaterThan(1000);
+      expect(scriptBytes).toBeLessThan(100 * 1024);
+      expect(await overflowsHorizontally(page)).toBe(false);
+      // Stored before the page said so.
+      expect(await q(`SELECT 1 FROM checkin.visit WHERE subject = $1`, ['p' + p.phone])).toHaveLength(1);
+      if (i === 0) {
+        // The next visit: the phone remembers who they are, one tap.
+        await page.goto(venueUrl);
+        await page.getByRole('heading', { name: p.full_name }).waitFor();
+        await screenshot(page, 'checkins-checkin-known-phone');
+      }
+    }
+  });
+
+  it('one of them is confirmed a case; the tracer sees the other as a suggested contact and adds them as F1', async () => {
+    const xa = await apiSignIn(server.app, 'xa', server.password('xa'));
+    const today = todayInVietnam();
+    const c = await xa.post('/api/cases', { personId: Number(people[0].id), reportDate: today, onsetDate: today, detectedIn: 'community', reportedVia: 'lab', evidence: { pcrPositive: true } });
+    expect(c.statusCode, c.body).toBe(201);
+    caseId = c.json().id;
+    const page = await open('yte');
+    await page.goto('/exposures');
+    await page.getByRole('heading', { name: 'Tiếp xúc qua quét mã QR', level: 1 }).waitFor();
+    const s = page.getByTestId('exposure-suggestion').filter({ hasText: people[1].full_name });
+    await s.waitFor();
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'checkins-exposures-phone');
+    await s.getByTestId('exposure-accept').click();
+    await page.getByRole('combobox', { name: 'Mức độ tiếp xúc' }).click();
+    await page.getByRole('option', { name: 'Trong vòng 2 mét' }).click();
+    await screenshot(page, 'checkins-exposure-accept-phone');
+    await page.getByTestId('exposure-accept-confirm').click();
+    await page.getByText('Đã thêm làm F1 (đáp ứng định nghĩa F1)').first().waitFor();
+    const k = await q<{ source: string; root_case_id: number }>(`SELECT source, root_case_id FROM contact WHERE province_code = '20' AND person_id = $1`, [people[1].id]);
+    expect(k).toEqual([{ source: 'checkin', root_case_id: caseId }]);
+    // The case's page lists it as accepted.
+    await page.goto(`/cases/${caseId}`);
+    const section = page.getByTestId('case-exposures');
+    await section.getByText('Đã thêm F1').waitFor();
+    const desk = await open('yte', DESKTOP);
+    await desk.goto(`/exposures?status=accepted`);
+    await desk.getByTestId('exposure-suggestion').first().waitFor();
+    await screenshot(desk, 'checkins-exposures-desktop');
+    expect(problems.flat()).toEqual([]);
+  });
+});
