@@ -58,6 +58,20 @@ for (const kind of DB_KINDS) {
     });
     afterAll(async () => ctx?.close());
 
+    it('the demo has checkpoints with passages, green-lane passes, and declarations whose tasks follow the rules', async () => {
+      expect(ctx.demo.checkpoints).toMatchObject({ checkpoints: 7 });
+      expect(ctx.demo.checkpoints.passages).toBeGreaterThan(7 * 14);
+      expect(ctx.demo.checkpoints.declarations).toBeGreaterThanOrEqual(10);
+      const gates = (await ctx.db.query<{ name: string }>(`SELECT name FROM checkpoint WHERE province_code = '20' AND kind = 'border_gate' ORDER BY name`)).rows.map((r) => r.name);
+      expect(gates).toEqual(expect.arrayContaining(['Cửa khẩu quốc tế Hữu Nghị', 'Cửa khẩu Tân Thanh', 'Cửa khẩu Chi Ma', 'Cửa khẩu Cốc Nam']));
+      // No one positive was let through; every declaration's tasks are the ones its effects name.
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM checkpoint_passage WHERE test_status = 'positive' AND decision = 'allowed'`)).toBe(0);
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM checkpoint_passage WHERE passed_at > now()`)).toBe(0);
+      expect(
+        await count(ctx, `SELECT count(*)::int AS n FROM health_declaration d WHERE cardinality(d.effects) <> (SELECT count(*) FROM task t WHERE t.province_code = d.province_code AND t.detail->>'declarationId' = d.id::text)`),
+      ).toBe(0);
+    });
+
     it('serves the public form: the province’s districts and communes', async () => {
       const r = await citizen.get('/api/declarations/form?province=20');
       expect(r.statusCode).toBe(200);
@@ -186,7 +200,9 @@ for (const kind of DB_KINDS) {
       expect((await xa.get(`/api/declarations/${one.id}`)).json()).toMatchObject({ id: one.id, fullName: 'Trần Thị Bình' });
       // The neighbouring commune sees none of them.
       const xaben = await ctx.as('xaben');
-      expect((await xaben.get('/api/declarations')).json().total).toBe(0);
+      const theirs = (await xaben.get('/api/declarations?limit=500')).json();
+      expect(theirs.items.every((d: { destinationCommuneCode: string }) => d.destinationCommuneCode === neighbour)).toBe(true);
+      expect(theirs.items.some((d: { id: number }) => d.id === one.id)).toBe(false);
       expect((await xaben.get(`/api/declarations/${one.id}`)).statusCode).toBe(404);
       // Search by phone; symptoms filter.
       expect((await xa.get('/api/declarations?q=0912000008')).json().total).toBe(0); // stored as +84…: search by the digits after 0

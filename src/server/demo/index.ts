@@ -9,6 +9,8 @@ import { createDemoUsers, type DemoLogin } from './users.ts';
 import { generatePopulation } from './population.ts';
 import { createDemoOutbreak, type OutbreakCounts } from './outbreak.ts';
 import { createDemoTesting, noDemoTesting, type TestingDemoCounts } from './testing.ts';
+import { createDemoCheckins, noDemoCheckins, type CheckinsDemoCounts } from './checkins.ts';
+import { createDemoCheckpoints, noDemoCheckpoints, type CheckpointsDemoCounts } from './checkpoints.ts';
 
 export interface DemoOptions {
   provinceCode: string;
@@ -24,6 +26,10 @@ export interface DemoOptions {
   today?: string;
   /** The testing activity of the last two weeks (default true; a test of the testing flows from scratch leaves it out). */
   testing?: boolean;
+  /** Venues in every commune and three weeks of check-ins, the outbreak's cases at their market (default true). */
+  checkins?: boolean;
+  /** Checkpoints with three weeks of passages, green-lane passes and two weeks of health declarations (default true). */
+  checkpoints?: boolean;
   onProgress?: (step: string, done: number, total: number) => void;
 }
 
@@ -34,6 +40,8 @@ export interface DemoResult {
   households: number;
   outbreak: OutbreakCounts;
   testing: TestingDemoCounts;
+  checkins: CheckinsDemoCounts;
+  checkpoints: CheckpointsDemoCounts;
   logins: DemoLogin[];
   boundaryMismatches: { unknownBoundaries: { unitCode: string; name: string | null }[]; unitsWithoutBoundary: { code: string; name: string }[] };
 }
@@ -61,7 +69,13 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
   const logins = await db.tx((q) => createDemoUsers(q, opts.provinceCode));
   // The testing activity of the outbreak's last two weeks, done by the demo users.
   const testing = opts.testing === false ? noDemoTesting : await createDemoTesting(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
-  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak, testing, logins, boundaryMismatches: mismatches };
+  progress('checkpoints', 0, 1);
+  const checkpoints = opts.checkpoints === false ? noDemoCheckpoints : await createDemoCheckpoints(db, { provinceCode: opts.provinceCode, seed, scale: opts.scale });
+  progress('checkpoints', 1, 1);
+  progress('checkins', 0, 1);
+  const checkins = opts.checkins === false ? noDemoCheckins : await createDemoCheckins(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale });
+  progress('checkins', 1, 1);
+  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak, testing, checkins, checkpoints, logins, boundaryMismatches: mismatches };
 }
 
 export async function hasProvince(db: Db): Promise<boolean> {
