@@ -123,12 +123,12 @@ export async function refreshCase(q: Queryable, provinceCode: string, c: CaseRow
   return { caseId: c.id, caseVisits: m.caseVisits.length, suggestions: rows.length, windowMinutes: m.minutes, range: { from: m.range.from.toISOString(), to: m.range.to.toISOString() }, ms: performance.now() - t0 };
 }
 
-/** Refreshes the open cases of the scope whose match is missing or older than `staleMinutes` (the exposures list). */
+/** Refreshes the cases of the scope reported in the last 14 days whose match is missing or older than `staleMinutes` (the exposures list). */
 export async function refreshStale(db: Db, scope: Scope, staleMinutes = 5, maxCases = 50): Promise<number> {
-  const since = addDays(todayInVietnam(), -28);
+  const since = addDays(todayInVietnam(), -14);
   const r = await db.query<{ id: number }>(
     `SELECT c.id FROM case_record c LEFT JOIN exposure_run x ON x.province_code = c.province_code AND x.case_id = c.id
-      WHERE c.province_code = $1 AND c.unit_path LIKE $2 || '%' AND c.status = 'confirmed' AND c.report_date >= $3
+      WHERE c.province_code = $1 AND c.unit_path LIKE $2 || '%' AND c.report_date >= $3
         AND (x.matched_at IS NULL OR x.matched_at < now() - make_interval(mins => $4))
       ORDER BY c.report_date DESC, c.id DESC LIMIT $5`,
     [scope.provinceCode, scope.path, since, staleMinutes, maxCases],
