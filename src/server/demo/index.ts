@@ -10,7 +10,6 @@ import { generatePopulation } from './population.ts';
 import { createDemoOutbreak, type OutbreakCounts } from './outbreak.ts';
 import { createDemoTesting, noDemoTesting, type TestingDemoCounts } from './testing.ts';
 import { createDemoCheckins, noDemoCheckins, type CheckinsDemoCounts } from './checkins.ts';
-import { createDemoCheckins, noDemoCheckins, type CheckinsDemoCounts } from './checkins.ts';
 import { createDemoCheckpoints, noDemoCheckpoints, type CheckpointsDemoCounts } from './checkpoints.ts';
 
 export interface DemoOptions {
@@ -29,8 +28,6 @@ export interface DemoOptions {
   testing?: boolean;
   /** Venues in every commune and three weeks of check-ins, the outbreak's cases at their market (default true). */
   checkins?: boolean;
-  /** Venues in every commune and three weeks of check-ins, the outbreak's cases at their market (default true). */
-  checkins?: boolean;
   /** Checkpoints with three weeks of passages, green-lane passes and two weeks of health declarations (default true). */
   checkpoints?: boolean;
   onProgress?: (step: string, done: number, total: number) => void;
@@ -43,7 +40,6 @@ export interface DemoResult {
   households: number;
   outbreak: OutbreakCounts;
   testing: TestingDemoCounts;
-  checkins: CheckinsDemoCounts;
   checkins: CheckinsDemoCounts;
   checkpoints: CheckpointsDemoCounts;
   logins: DemoLogin[];
@@ -79,10 +75,7 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
   progress('checkins', 0, 1);
   const checkins = opts.checkins === false ? noDemoCheckins : await createDemoCheckins(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale });
   progress('checkins', 1, 1);
-  progress('checkins', 0, 1);
-  const checkins = opts.checkins === false ? noDemoCheckins : await createDemoCheckins(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale });
-  progress('checkins', 1, 1);
-  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak, testing, checkins, checkins, checkpoints, logins, boundaryMismatches: mismatches };
+  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak, testing, checkins, checkpoints, logins, boundaryMismatches: mismatches };
 }
 
 export async function hasProvince(db: Db): Promise<boolean> {
