@@ -8,7 +8,7 @@ import jsQR from 'jsqr';
 import QRCode from 'qrcode';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { base64UrlDecode, base64UrlEncode } from '../../src/domain/vaccination/certificate.ts';
-import { launchBrowser, newContext, overflowsHorizontally, PHONE, screenshot, signIn, type Browser, type BrowserContext, type Page } from './support.ts';
+import { DESKTOP, launchBrowser, newContext, overflowsHorizontally, PHONE, screenshot, signIn, type Browser, type BrowserContext, type Page } from './support.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -160,6 +160,24 @@ describe('vaccination certificate journey', () => {
     await page.getByText('Valid certificate').waitFor();
     expect(await page.getByTestId('verify-status').textContent()).toBe('Fully vaccinated (primary series)');
     await screenshot(page, 'vaccination-verify-en-phone');
+  });
+
+  it('on a desktop: the district officer sees the certificate on the person page; the verification page reads well wide', async () => {
+    const c = await newContext(browser, server.url, DESKTOP);
+    problems.push(c.problems);
+    const page = await c.context.newPage();
+    pages.push(page);
+    await signIn(page, 'huyen', server.password('huyen'));
+    await page.goto(`/people/${person.id}`);
+    const row = page.getByTestId('certificates').getByTestId('certificate-row');
+    await row.first().waitFor();
+    expect(await row.count()).toBe(1);
+    expect(await row.first().textContent()).toContain('Đã tiêm đủ liều cơ bản · 2 mũi · xa');
+    await page.getByTestId('certificates').scrollIntoViewIfNeeded();
+    await screenshot(page, 'vaccination-certificate-person-desktop');
+    await page.goto(new URL(url).pathname + new URL(url).hash);
+    await page.waitForFunction(() => document.querySelector('[data-testid="verify-result"]')?.getAttribute('data-result') === 'valid');
+    await screenshot(page, 'vaccination-verify-valid-desktop');
     expect(problems.flat()).toEqual([]);
   });
 });

@@ -211,6 +211,11 @@ export default function VerifyPage() {
   const [camera, setCamera] = useState(false);
   const [readError, setReadError] = useState<string | null>(null);
   const run = useRef(0);
+  const top = useRef<HTMLDivElement>(null);
+  // A result after a paste or a scan at the bottom of a phone screen: bring it into view.
+  useEffect(() => {
+    if (outcome && outcome.kind !== 'checking') top.current?.scrollIntoView?.({ block: 'start' });
+  }, [outcome]);
 
   const verify = useCallback(
     (text: string) => {
@@ -279,6 +284,7 @@ export default function VerifyPage() {
           </Text>
         </div>
 
+        <div ref={top} />
         {outcome?.kind === 'checking' && (
           <Group gap="xs">
             <Loader size="sm" />
