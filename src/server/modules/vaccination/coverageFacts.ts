@@ -112,6 +112,9 @@ async function recompute(q: Queryable, provinceCode: string, communeCodes: strin
  */
 async function lockFacts(q: Queryable, provinceCode: string) {
   await q.query(`SELECT pg_advisory_xact_lock(hashtext('vaccination_coverage:' || $1))`, [provinceCode]);
+  // The statements are planned as costly (a commune's people × groups) but run in tens of
+  // milliseconds: compiling them (JIT) took longer than running them.
+  await q.query(`SET LOCAL jit = off`);
 }
 
 const horizonOf = (today: string) => addDays(today, COVERAGE_HORIZON_DAYS);
