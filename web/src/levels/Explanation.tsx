@@ -14,12 +14,19 @@ import { fieldErrors } from '../common/fieldErrors.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { LEVEL_COLORS, LEVEL_TEXT_COLORS, type DecisionResult, type Explanation as Expl, type LevelNumber, type Source, type UnitLevelDetail } from './api.ts';
 
-export function LevelBadge({ level, size = 'md', testId }: { level: LevelNumber | null | undefined; size?: 'sm' | 'md' | 'lg' | 'xl'; testId?: string }) {
+/** A level in its colour; compact (tables on a phone): "Cấp 4" with the name as a tooltip. */
+export function LevelBadge({ level, size = 'md', testId, compact = false }: { level: LevelNumber | null | undefined; size?: 'sm' | 'md' | 'lg' | 'xl'; testId?: string; compact?: boolean }) {
   const { t } = useTranslation();
-  if (!level) return <Badge color="gray" variant="light" size={size} data-testid={testId}>{t('levels.none')}</Badge>;
+  if (!level)
+    return (
+      <Badge color="gray" variant="light" size={size} data-testid={testId} style={{ textTransform: 'none' }}>
+        {compact ? '—' : t('levels.none')}
+      </Badge>
+    );
   return (
-    <Badge size={size} style={{ background: LEVEL_COLORS[level], color: LEVEL_TEXT_COLORS[level] }} data-testid={testId} data-level={level}>
-      {t('levels.levelN', { n: level })} · {t(`levels.name.${level}`)}
+    <Badge size={size} style={{ background: LEVEL_COLORS[level], color: LEVEL_TEXT_COLORS[level], textTransform: 'none', flexShrink: 0 }} data-testid={testId} data-level={level} title={t(`levels.name.${level}`)}>
+      {t('levels.levelN', { n: level })}
+      {compact ? '' : ` · ${t(`levels.name.${level}`)}`}
     </Badge>
   );
 }

@@ -121,8 +121,8 @@ export default function LevelsPage() {
       <Table.Thead>
         <Table.Tr>
           <Table.Th>{t('levels.table.unit')}</Table.Th>
-          <Table.Th>{t('levels.proposed')}</Table.Th>
-          <Table.Th>{t('levels.official')}</Table.Th>
+          <Table.Th>{t('levels.table.proposed')}</Table.Th>
+          <Table.Th>{t('levels.table.official')}</Table.Th>
           <Table.Th style={{ textAlign: 'right' }}>{t('levels.table.rate', { days: 7 })}</Table.Th>
           <Table.Th />
         </Table.Tr>
@@ -153,10 +153,10 @@ export default function LevelsPage() {
               </Group>
             </Table.Td>
             <Table.Td>
-              <LevelBadge level={r.proposed} size="sm" />
+              <LevelBadge level={r.proposed} size="sm" compact />
             </Table.Td>
             <Table.Td>
-              <LevelBadge level={r.official?.level} size="sm" />
+              <LevelBadge level={r.official?.level} size="sm" compact />
             </Table.Td>
             <Table.Td className="tabular" style={{ textAlign: 'right' }}>
               {formatNumber(r.casesPer100k, 1)}
