@@ -162,7 +162,7 @@ describe('vaccination certificate journey', () => {
     await screenshot(page, 'vaccination-verify-en-phone');
   });
 
-  it('on a desktop: the district officer sees the certificate on the person page; the verification page reads well wide', async () => {
+  it('on a desktop: the district officer sees the certificate on the person page and revokes it; the verification page then says revoked', async () => {
     const c = await newContext(browser, server.url, DESKTOP);
     problems.push(c.problems);
     const page = await c.context.newPage();
@@ -175,9 +175,20 @@ describe('vaccination certificate journey', () => {
     expect(await row.first().textContent()).toContain('Đã tiêm đủ liều cơ bản · 2 mũi · xa');
     await page.getByTestId('certificates').scrollIntoViewIfNeeded();
     await screenshot(page, 'vaccination-certificate-person-desktop');
+    // Issued in error: the district officer revokes it; a device that fetches the keys now says so.
+    await row.first().getByRole('button').first().click();
+    const modal = page.getByTestId('certificate-issued');
+    await modal.waitFor();
+    await modal.getByLabel('Lý do thu hồi (cấp nhầm, sai người…)').fill('Cấp nhầm người');
+    await modal.getByRole('button', { name: 'Thu hồi giấy này' }).click();
+    await modal.getByText(/^Đã thu hồi lúc/).waitFor();
+    await screenshot(page, 'vaccination-certificate-revoked-desktop');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('certificates').getByText('Đã thu hồi', { exact: true }).waitFor();
     await page.goto(new URL(url).pathname + new URL(url).hash);
-    await page.waitForFunction(() => document.querySelector('[data-testid="verify-result"]')?.getAttribute('data-result') === 'valid');
-    await screenshot(page, 'vaccination-verify-valid-desktop');
+    await page.waitForFunction(() => document.querySelector('[data-testid="verify-result"]')?.getAttribute('data-result') === 'revoked');
+    expect(await page.getByText('Giấy chứng nhận đã bị thu hồi').isVisible()).toBe(true);
+    await screenshot(page, 'vaccination-verify-revoked-desktop');
     expect(problems.flat()).toEqual([]);
   });
 });

@@ -2,17 +2,41 @@
 // that issues one from the registry's doses and opens it to print, with its QR code and the link
 // to the public verification page.
 import { useState } from 'react';
-import { Anchor, Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconCertificate, IconExternalLink, IconPrinter } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { useCan } from '../auth/auth.tsx';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { QrCode } from '../common/QrCode.tsx';
 import { formatDateTime } from '../lib/format.ts';
-import { certificatePdfUrl, useCertificate, useIssueCertificate, usePersonCertificates } from './certificateApi.ts';
+import { certificatePdfUrl, useCertificate, useIssueCertificate, usePersonCertificates, useRevokeCertificate } from './certificateApi.ts';
+
+function RevokeForm({ id, personId }: { id: number; personId: number }) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  const revoke = useRevokeCertificate(personId);
+  return (
+    <form
+      style={{ width: '100%' }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        revoke.mutate({ id, reason: reason.trim() });
+      }}
+    >
+      <Stack gap={6}>
+        <TextInput label={t('vaccCertificate.card.revokeReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={500} name="reason" />
+        {revoke.error && <ErrorAlert error={revoke.error} />}
+        <Button type="submit" color="orange" variant="light" disabled={reason.trim().length < 3} loading={revoke.isPending}>
+          {t('vaccCertificate.card.revoke')}
+        </Button>
+      </Stack>
+    </form>
+  );
+}
 
 function CertificateModal({ id, onClose }: { id: number; onClose: () => void }) {
   const { t } = useTranslation();
+  const canRevoke = useCan('vaccination.manage');
   const q = useCertificate(id);
   const c = q.data;
   return (
@@ -38,6 +62,13 @@ function CertificateModal({ id, onClose }: { id: number; onClose: () => void }) 
               {t('vaccCertificate.card.openVerify')}
             </Button>
           </SimpleGrid>
+          {c.revokedAt ? (
+            <Badge color="orange" variant="light" size="lg">
+              {t('vaccCertificate.card.revokedAt', { at: formatDateTime(c.revokedAt).slice(0, 16) })}
+            </Badge>
+          ) : (
+            canRevoke && <RevokeForm id={c.id} personId={c.personId} />
+          )}
         </Stack>
       )}
     </Modal>

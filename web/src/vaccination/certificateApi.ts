@@ -50,6 +50,17 @@ export function useIssueCertificate(personId: number) {
   });
 }
 
+export function useRevokeCertificate(personId: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: number; reason: string }) => api<{ id: number; revokedAt: string }>(`/vaccination/certificates/${id}/revoke`, { method: 'POST', body: { reason } }),
+    onSuccess: (r) => {
+      void qc.invalidateQueries({ queryKey: ['vaccination', 'certificates', personId] });
+      void qc.invalidateQueries({ queryKey: ['vaccination', 'certificate', r.id] });
+    },
+  });
+}
+
 // ---- published keys, for the verification page ----
 
 export interface KeySet {
@@ -65,8 +76,8 @@ export interface LoadedKeys extends KeySet {
 }
 
 const STORAGE_KEY = 'chongdich.certificateKeys';
-/** A kept copy this recent is used without asking the server again. */
-const FRESH_MS = 6 * 3_600_000;
+/** A kept copy this recent is used without asking the server again (a revocation reaches an online device within this). */
+const FRESH_MS = 3_600_000;
 
 export function cachedKeys(): KeySet | null {
   try {
