@@ -11,6 +11,7 @@ import type { IsolationPolicy, QuarantinePolicy, TracingDueHours } from '../../.
 import { todayInVietnam } from '../imports/service.ts';
 import * as store from './store.ts';
 import { createTask } from './tasks.ts';
+import { caseVaccinationFacts } from '../vaccination/status.ts';
 import type { Actor } from './service.ts';
 
 export interface FacilityRow {
@@ -126,15 +127,16 @@ export async function listOrders(q: Queryable, scope: Scope, f: { status?: strin
   return r.rows;
 }
 
-/** Fully vaccinated / recovered dates: from the request, else from the person's case records. */
+/** Fully vaccinated / recovered dates: from the request, else the vaccination registry when it has doses of the person, else the person's case records. */
 async function immunityOf(q: Queryable, provinceCode: string, personId: number, given?: OrderInput['immunity']): Promise<ImmunityFacts> {
+  const registry = await caseVaccinationFacts(q, provinceCode, personId, todayInVietnam());
   const r = await q.query<{ lastDose: string | null; recovered: string | null }>(
     `SELECT max(last_dose_date) FILTER (WHERE vaccination_status IN ('full', 'booster')) AS "lastDose",
             max(outcome_date) FILTER (WHERE status = 'recovered') AS recovered
        FROM case_record WHERE province_code = $1 AND person_id = $2`,
     [provinceCode, personId],
   );
-  return { fullyVaccinatedOn: given?.fullyVaccinatedOn ?? r.rows[0]?.lastDose ?? null, recoveredOn: given?.recoveredOn ?? r.rows[0]?.recovered ?? null };
+  return { fullyVaccinatedOn: given?.fullyVaccinatedOn ?? (registry ? registry.fullyVaccinatedOn : (r.rows[0]?.lastDose ?? null)), recoveredOn: given?.recoveredOn ?? r.rows[0]?.recovered ?? null };
 }
 
 export async function issueOrder(q: Queryable, req: FastifyRequest, scope: Scope, actor: Actor, input: OrderInput): Promise<OrderRow> {

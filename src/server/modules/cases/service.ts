@@ -13,6 +13,7 @@ import { validateCaseDates, validateContactLink, type FieldError } from '../../.
 import { todayInVietnam } from '../imports/service.ts';
 import * as store from './store.ts';
 import { createTask } from './tasks.ts';
+import { caseVaccinationFacts } from '../vaccination/status.ts';
 import { noteCaseInZones } from './zones.ts';
 import { addTracedPerson, type NewPersonInput } from './tracedPerson.ts';
 import { recordHandover, replayedHandover, residences, resolveIdentity, type HandoverRequest, type HandoverSummary } from './handover.ts';
@@ -100,6 +101,8 @@ export async function createCase(q: Queryable, req: FastifyRequest, scope: Scope
   );
   if (!decision.confirmed) throw new AppError(400, 'not_a_case', [{ field: 'evidence', code: 'not_a_case' }]);
 
+  // The vaccination registry, when it has doses of the person, rather than what was typed in.
+  const registry = await caseVaccinationFacts(q, scope.provinceCode, person.id, input.reportDate);
   const r = await q.query<{ id: number }>(
     `INSERT INTO case_record (province_code, person_id, unit_path, commune_code, basis, reported_via, definition_version, report_date, onset_date, sample_date,
        detected_in, vaccination_status, last_dose_date, comorbidities, pregnant, severity, place_detected, notes, from_contact_id, created_by)
@@ -116,8 +119,8 @@ export async function createCase(q: Queryable, req: FastifyRequest, scope: Scope
       input.onsetDate ?? null,
       input.sampleDate ?? null,
       input.detectedIn,
-      input.vaccinationStatus ?? 'unknown',
-      input.lastDoseDate ?? null,
+      registry?.vaccinationStatus ?? input.vaccinationStatus ?? 'unknown',
+      registry?.lastDoseDate ?? input.lastDoseDate ?? null,
       input.comorbidities ?? [],
       input.pregnant ?? false,
       input.severity ?? 'mild',

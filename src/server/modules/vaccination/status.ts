@@ -3,8 +3,8 @@
 // force then, the date the primary series was complete and the last dose. No scoping and no audit
 // here: the caller has already checked that the people are in its jurisdiction and audits its read.
 import type { Queryable } from '../../db/index.ts';
-import { loadVaccinationPolicies } from './policies.ts';
-import { scheduleStatus, sortDoses } from '../../../domain/vaccination/schedule.ts';
+import { loadVaccinationPolicies, loadVaccinationPolicyVersions } from './policies.ts';
+import { policiesOn, scheduleStatus, sortDoses } from '../../../domain/vaccination/schedule.ts';
 import type { VaccinationPolicies } from '../../../domain/vaccination/policies.ts';
 import type { DoseFact, DoseKind, ScheduleStatus } from '../../../domain/vaccination/types.ts';
 
@@ -70,4 +70,22 @@ export async function vaccinationStatusOf(
     out.set(Number(row.personId), { personId: Number(row.personId), doses, status, fullyVaccinatedOn: status.fullyVaccinatedOn, lastDose: doses.at(-1) ?? null });
   }
   return out;
+}
+
+/** A case record's vaccination fields, from the registry: null when the registry has no dose of the person by that date. */
+export async function caseVaccinationFacts(
+  q: Queryable,
+  provinceCode: string,
+  personId: number,
+  on: string,
+): Promise<{ vaccinationStatus: 'partial' | 'full' | 'booster'; lastDoseDate: string; fullyVaccinatedOn: string | null } | null> {
+  const any = await q.query(`SELECT 1 FROM vaccine_dose WHERE province_code = $1 AND person_id = $2 AND given_on <= $3::date LIMIT 1`, [provinceCode, personId, on]);
+  if (!any.rows.length) return null;
+  const versions = await loadVaccinationPolicyVersions(q, provinceCode);
+  const policies = policiesOn(versions, on);
+  if (!policies) return null;
+  const s = (await vaccinationStatusOf(q, provinceCode, [personId], on, policies)).get(personId);
+  if (!s || !s.lastDose) return null;
+  const boosted = s.fullyVaccinatedOn != null && s.doses.some((d) => d.kind === 'additional' || d.kind === 'booster_1' || d.kind === 'booster_2');
+  return { vaccinationStatus: boosted ? 'booster' : s.fullyVaccinatedOn ? 'full' : 'partial', lastDoseDate: s.lastDose.givenOn, fullyVaccinatedOn: s.fullyVaccinatedOn };
 }
