@@ -154,7 +154,7 @@ function RecordTab({ checkpoints }: { checkpoints: Checkpoint[] }) {
       <Select
         size="md"
         label={t('checkpoints.cp.checkpoint')}
-        data={active.map((c) => ({ value: String(c.id), label: `${c.name} — ${t(`checkpoints.cp.kind.${c.kind}`)}` }))}
+        data={active.map((c) => ({ value: String(c.id), label: c.name }))}
         value={cpId}
         onChange={(v) => (setCpId(v), v && localStorage.setItem(CP_KEY, v))}
         allowDeselect={false}

@@ -66,7 +66,8 @@ export default function DeclarePage() {
   const [noSymptoms, setNoSymptoms] = useState(false);
   const [contacts, setContacts] = useState<string[]>([]);
   const [pledge, setPledge] = useState(false);
-  const [local, setLocal] = useState<Record<string, string>>({});
+  // Checked on the phone once the person has tried to send: errors go away as fields are fixed.
+  const [tried, setTried] = useState(false);
   const [key, setKey] = useState(newKey);
   const set = <K extends keyof Identity>(k: K, v: Identity[K]) => setId((x) => ({ ...x, [k]: v }));
 
@@ -110,10 +111,7 @@ export default function DeclarePage() {
     },
     onSuccess: () => localStorage.setItem(REMEMBER, JSON.stringify(Object.fromEntries(IDENTITY.map((k) => [k, k === 'nationality' && !foreign ? 'Việt Nam' : id[k]])))),
   });
-  const errs = { ...fieldErrors(m.error, t), ...local };
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const validate = (): Record<string, string> => {
     const l: Record<string, string> = {};
     const req = t('fieldErrors.required');
     if (id.fullName.trim().length < 2) l.fullName = req;
@@ -132,7 +130,15 @@ export default function DeclarePage() {
     if (!dest) l.destinationCommuneCode = req;
     if (!symptoms.length && !noSymptoms) l.symptoms = t('checkpoints.declare.errors.chooseOne');
     if (!pledge) l.pledge = req;
-    setLocal(l);
+    return l;
+  };
+  const local = tried ? validate() : {};
+  const errs = { ...fieldErrors(m.error, t), ...local };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTried(true);
+    const l = validate();
     if (!Object.keys(l).length) m.mutate();
     else setTimeout(() => document.querySelector('[data-error="true"], .mantine-InputWrapper-error')?.scrollIntoView({ block: 'center' }), 0);
   };
@@ -146,6 +152,7 @@ export default function DeclarePage() {
     setNoSymptoms(false);
     setContacts([]);
     setPledge(false);
+    setTried(false);
     window.scrollTo(0, 0);
   };
   const done = m.data;
