@@ -140,6 +140,15 @@ describe('vaccination sweep: list on a phone → visits → the list shrinks →
     await desk.getByTestId('coverage-table').waitFor();
     await desk.getByTestId('coverage-by-group').locator('svg').waitFor();
     await screenshot(desk, 'vacc-coverage-desktop-district');
+    // The province: its districts on the map, coloured by the share; a click on the table opens a district.
+    const prov = await open('admin');
+    await prov.goto('/vaccination');
+    await prov.getByTestId('legend').waitFor();
+    expect(await prov.locator('svg path').count()).toBeGreaterThan(5);
+    await screenshot(prov, 'vacc-coverage-desktop-province');
+    await prov.getByTestId('coverage-table').getByRole('button').first().click();
+    await prov.waitForURL(/unit=/);
+    await prov.getByTestId('coverage-table').waitFor();
     for (const p of problems) expect(p.filter((x) => !/favicon/.test(x))).toEqual([]);
   });
 });

@@ -159,7 +159,8 @@ export default function CoveragePage() {
         ))}
       </SimpleGrid>
 
-      {r.children.length > 0 && (
+      {/* Only districts (and the province) have polygons for their children; communes go straight to the table. */}
+      {r.children.length > 0 && (map.isPending || features.length > 0) && (
         <Paper withBorder p="sm">
           <Group justify="space-between" mb="xs" wrap="wrap">
             <Text fw={600}>{t('vaccCoverage.mapTitle', { group: groupLabel(group) })}</Text>
