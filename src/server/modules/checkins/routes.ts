@@ -41,10 +41,6 @@ const VenueKindSchema = Type.Union(VENUE_KINDS.map((k) => Type.Literal(k)));
 const IdentityBody = { fullName: Text(1, 200), phone: Opt(Type.String({ maxLength: 30 })), cccd: Opt(Type.String({ maxLength: 30 })) };
 const ProximitySchema = Type.Union(['physical', 'within_2m', 'same_closed_space', 'care_without_ppe', 'farther'].map((s) => Type.Literal(s)));
 
-/** Check-ins per client address per minute (carrier NAT puts many phones behind one address: generous). */
-const PER_ADDRESS = Number(process.env.CHECKIN_MAX_PER_ADDRESS ?? 600);
-/** Check-ins per identity per minute (a phone replaying, a script): anything above is refused. */
-const PER_SUBJECT = Number(process.env.CHECKIN_MAX_PER_IDENTITY ?? 10);
 
 /** A sliding minute per key, in memory (one process; the address limit of @fastify/rate-limit is the outer guard). */
 function perMinute(max: number) {
@@ -75,6 +71,10 @@ const routes: FastifyPluginAsync = async (app) => {
   const need = (p: Permission) => ({ onRequest: app.requirePermission(p) });
   const manage = need('venues.manage');
   const trace = need('checkins.trace');
+  /** Check-ins per client address per minute (carrier NAT puts many phones behind one address: generous). */
+  const PER_ADDRESS = Number(process.env.CHECKIN_MAX_PER_ADDRESS ?? 600);
+  /** Check-ins per identity per minute (a phone replaying, a script): anything above is refused. */
+  const PER_SUBJECT = Number(process.env.CHECKIN_MAX_PER_IDENTITY ?? 10);
   const ingest = new Ingest(app.db);
   const venues = new VenueCache();
   const subjectOk = perMinute(PER_SUBJECT);
