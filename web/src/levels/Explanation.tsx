@@ -31,7 +31,13 @@ export function LevelBadge({ level, size = 'md', testId, compact = false }: { le
   );
 }
 
-const dateTime = (iso: string) => new Intl.DateTimeFormat(currentLang() === 'en' ? 'en-GB' : 'vi-VN', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(iso));
+/** dd/mm/yyyy HH:mm in Viet Nam's time. */
+const dateTime = (iso: string) => {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Ho_Chi_Minh' }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]),
+  );
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+};
 
 function SourceBadge({ source }: { source: Source | undefined }) {
   const { t } = useTranslation();
@@ -240,10 +246,15 @@ export function ExplanationView({ d, date, canDecide }: { d: UnitLevelDetail; da
                   <Table.Td className="tabular" style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
                     {value(c)}
                   </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <Badge variant="light" color={c.missing ? 'red' : 'blue'}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }} data-band={String(c.band)}>
+                    <Text size="xs" fw={700} c={c.missing ? 'red.8' : 'blue.8'}>
                       {bandLabel(t, c.band)}
-                    </Badge>
+                    </Text>
+                    {c.missing && (
+                      <Text size="xs" c="red.8">
+                        {t('levels.missingShort')}
+                      </Text>
+                    )}
                   </Table.Td>
                 </Table.Tr>
               ))}

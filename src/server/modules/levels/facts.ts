@@ -55,6 +55,8 @@ export async function rebuildFacts(q: Queryable, provinceCode: string, from: str
       WHERE u.province_code = $1`,
     [provinceCode, from, to, OXYGEN_SEVERITIES],
   );
+  // The rows just written change the table's statistics a lot (a first build): plans of the updates below depend on them.
+  if ((ins.rowCount ?? 0) > 20_000) await q.query('ANALYZE level_fact');
   const tCases = performance.now() - t0;
 
   // Coverage from the registry (vaccination area) for provinces, districts and communes; a village
@@ -85,8 +87,14 @@ export async function rebuildFacts(q: Queryable, provinceCode: string, from: str
   const tCoverage = performance.now() - t0;
 
   t0 = performance.now();
+  const present = await q.query<{ manual: boolean; villages: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM level_manual_input WHERE province_code = $1 AND day <= $2::date) AS manual,
+            EXISTS (SELECT 1 FROM admin_unit WHERE province_code = $1 AND level = 'village') AS villages`,
+    [provinceCode, to],
+  );
+  const { manual, villages } = present.rows[0];
   // Case figures entered by hand replace the registry's for that unit and day.
-  await q.query(
+  if (manual) await q.query(
     `UPDATE level_fact f SET
         community_cases = coalesce(m.community_cases, f.community_cases), quarantine_cases = coalesce(m.quarantine_cases, f.quarantine_cases),
         oxygen_cases = coalesce(m.oxygen_cases, f.oxygen_cases), deaths = coalesce(m.deaths, f.deaths),
@@ -99,7 +107,7 @@ export async function rebuildFacts(q: Queryable, provinceCode: string, from: str
     [provinceCode, from, to],
   );
   // Coverage entered by hand (the latest entry on or before the day) where the registry has no dose.
-  await q.query(
+  if (manual) await q.query(
     `UPDATE level_fact f SET cov_first18 = m.cov_first18, cov_full50 = m.cov_full50, cov_full65 = m.cov_full65, cov_full_all = m.cov_full_all, cov_full18 = NULL,
             coverage_source = 'manual', manual_fields = f.manual_fields || ARRAY['coverage']
        FROM (
@@ -119,7 +127,7 @@ export async function rebuildFacts(q: Queryable, provinceCode: string, from: str
     [provinceCode, from, to],
   );
   // Villages without coverage of their own read their commune's.
-  await q.query(
+  if (villages) await q.query(
     `UPDATE level_fact f SET cov_first18 = x.cov_first18, cov_full18 = x.cov_full18, cov_full50 = x.cov_full50, cov_full65 = x.cov_full65, cov_full_all = x.cov_full_all,
             coverage_source = 'parent'
        FROM (
