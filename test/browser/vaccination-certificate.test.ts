@@ -3,12 +3,16 @@
 // the name, birth date and doses → a tampered code is rejected → without a connection, a pasted
 // code is still checked with the key kept from the first visit (fetched once) → a photo of the
 // QR is read too; in English as well.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import jsQR from 'jsqr';
 import QRCode from 'qrcode';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { base64UrlDecode, base64UrlEncode } from '../../src/domain/vaccination/certificate.ts';
-import { DESKTOP, launchBrowser, newContext, overflowsHorizontally, PHONE, screenshot, signIn, type Browser, type BrowserContext, type Page } from './support.ts';
+import { CHROMIUM, CHROMIUM_ARGS, DESKTOP, launchBrowser, newContext, overflowsHorizontally, PHONE, screenshot, signIn, type Browser, type BrowserContext, type Page } from './support.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -48,6 +52,25 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+
+/** A one-frame Y4M video of a QR code, for Chromium's fake camera. */
+function qrVideo(text: string): string {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const { size, data } = qr.modules;
+  const W = 640;
+  const H = 480;
+  const cell = Math.floor((H - 40) / (size + 8));
+  const x0 = Math.floor((W - size * cell) / 2);
+  const y0 = Math.floor((H - size * cell) / 2);
+  const y = Buffer.alloc(W * H, 235);
+  for (let r = 0; r < size; r++)
+    for (let c = 0; c < size; c++)
+      if (data[r * size + c]) for (let dy = 0; dy < cell; dy++) y.fill(16, (y0 + r * cell + dy) * W + x0 + c * cell, (y0 + r * cell + dy) * W + x0 + (c + 1) * cell);
+  const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
+  const file = join(mkdtempSync(join(tmpdir(), 'chongdich-cam-')), 'qr.y4m');
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F5:1 Ip A1:1 C420jpeg\nFRAME\n`), y, chroma]));
+  return file;
+}
 
 /** What a camera reads from an <img> on the page. */
 async function readQr(page: Page, testId: string): Promise<string | null> {
@@ -160,6 +183,27 @@ describe('vaccination certificate journey', () => {
     await page.getByText('Valid certificate').waitFor();
     expect(await page.getByTestId('verify-status').textContent()).toBe('Fully vaccinated (primary series)');
     await screenshot(page, 'vaccination-verify-en-phone');
+  });
+
+  it('scans the QR code with the camera (a fake camera showing the printed code)', async () => {
+    const cam = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${qrVideo(url)}`],
+    });
+    try {
+      const context = await cam.newContext({ ...PHONE, baseURL: server.url, locale: 'vi-VN' });
+      await context.grantPermissions(['camera']);
+      const page = await context.newPage();
+      await page.goto('/xac-minh');
+      await page.getByRole('button', { name: 'Quét mã QR' }).click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="verify-result"]')?.getAttribute('data-result') === 'valid', null, { timeout: 30_000 });
+      expect(await page.getByTestId('verify-name').textContent()).toBe(person.fullName.normalize('NFC'));
+      // The camera is off once the code is read.
+      expect(await page.getByTestId('verify-camera').count()).toBe(0);
+    } finally {
+      await cam.close();
+    }
   });
 
   it('on a desktop: the district officer sees the certificate on the person page and revokes it; the verification page then says revoked', async () => {
