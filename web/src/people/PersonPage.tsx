@@ -14,6 +14,7 @@ import { useMe } from '../auth/auth.tsx';
 import { PersonTracing } from '../cases/PersonTracing.tsx';
 import { DuplicatesCard } from './DuplicatesCard.tsx';
 import { CertificateCard } from '../vaccination/CertificateCard.tsx';
+import { VaccinationCard } from '../vaccination/VaccinationCard.tsx';
 
 export default function PersonPage() {
   const { t } = useTranslation();
@@ -77,6 +78,7 @@ export default function PersonPage() {
 
       <DuplicatesCard person={p} />
       {canReadCases && <PersonTracing personId={p.id} />}
+      <VaccinationCard personId={p.id} />
       <CertificateCard personId={p.id} />
 
       <Card withBorder data-testid="household">
