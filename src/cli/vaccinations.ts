@@ -19,7 +19,7 @@ async function sha256(path: string): Promise<string> {
 }
 
 const n = (x: number) => x.toLocaleString('vi-VN');
-const STEPS = { read: 'đọc tệp / reading', match: 'đối chiếu sổ dân / matching people', write: 'kiểm tra, ghi / checking, writing' } as const;
+const STEPS = { read: 'đọc tệp / reading', match: 'đối chiếu sổ dân / matching people', write: 'kiểm tra, ghi / checking, writing', coverage: 'độ bao phủ / coverage' } as const;
 
 export function registerVaccinationImport(imp: Command, common: (c: Command) => Command, configFrom: (opts: Record<string, unknown>) => Config) {
   common(imp.command('vaccinations <file>'))

@@ -9,6 +9,7 @@ import { createDemoUsers, type DemoLogin } from './users.ts';
 import { generatePopulation } from './population.ts';
 import { createDemoOutbreak, type OutbreakCounts } from './outbreak.ts';
 import { createDemoTesting, noDemoTesting, type TestingDemoCounts } from './testing.ts';
+import { createDemoVaccination, noDemoVaccination, type VaccinationDemoCounts } from './vaccination.ts';
 import { createDemoCheckins, noDemoCheckins, type CheckinsDemoCounts } from './checkins.ts';
 import { createDemoCheckpoints, noDemoCheckpoints, type CheckpointsDemoCounts } from './checkpoints.ts';
 
@@ -30,6 +31,8 @@ export interface DemoOptions {
   checkins?: boolean;
   /** Checkpoints with three weeks of passages, green-lane passes and two weeks of health declarations (default true). */
   checkpoints?: boolean;
+  /** The 2021–2022-like vaccination history and the running booster campaign (default true). */
+  vaccination?: boolean;
   onProgress?: (step: string, done: number, total: number) => void;
 }
 
@@ -42,6 +45,7 @@ export interface DemoResult {
   testing: TestingDemoCounts;
   checkins: CheckinsDemoCounts;
   checkpoints: CheckpointsDemoCounts;
+  vaccination: VaccinationDemoCounts;
   logins: DemoLogin[];
   boundaryMismatches: { unknownBoundaries: { unitCode: string; name: string | null }[]; unitsWithoutBoundary: { code: string; name: string }[] };
 }
@@ -75,7 +79,8 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
   progress('checkins', 0, 1);
   const checkins = opts.checkins === false ? noDemoCheckins : await createDemoCheckins(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale });
   progress('checkins', 1, 1);
-  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak, testing, checkins, checkpoints, logins, boundaryMismatches: mismatches };
+  const vaccination = opts.vaccination === false ? noDemoVaccination : await createDemoVaccination(db, { provinceCode: opts.provinceCode, seed, today, onProgress: progress });
+  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak, testing, checkins, checkpoints, vaccination, logins, boundaryMismatches: mismatches };
 }
 
 export async function hasProvince(db: Db): Promise<boolean> {

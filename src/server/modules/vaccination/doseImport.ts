@@ -85,7 +85,7 @@ export interface DoseImportOptions {
   bulkMinRows?: number;
   today?: string;
   /** step: 'read' (rows read of about total) then 'write' (rows checked and written of total). */
-  onProgress?: (step: 'read' | 'match' | 'write', done: number, total: number) => void;
+  onProgress?: (step: 'read' | 'match' | 'write' | 'coverage', done: number, total: number) => void;
 }
 
 const HEADER_SEARCH_ROWS = 10;
@@ -642,9 +642,11 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
     const communes = [...touched.keys()];
     if (communes.length) {
       await progress(db, 'Đang cập nhật độ bao phủ…');
+      opts.onProgress?.('coverage', 0, communes.length);
       const from = [...touched.values()].reduce((a, b) => (a < b ? a : b));
       await db.exec('ANALYZE vaccine_dose');
       await db.tx((q) => refreshCoverage(q, pc, communes, from));
+      opts.onProgress?.('coverage', communes.length, communes.length);
     }
 
     await fillValues(file, errors);
