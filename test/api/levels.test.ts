@@ -117,6 +117,14 @@ for (const kind of DB_KINDS) {
       const huyen = await ctx.as('huyen');
       r = await huyen.request({ method: 'PUT', url: `/api/levels/capacity/${district}`, payload: { day: addDays(today, -3), vacantBeds: 100000, treatmentBeds: 200000, icuBeds: 50, mobileStations: 3, treatmentPlan: true } });
       expect(r.statusCode, r.body).toBe(200);
+      // Coverage by hand is used where the registry has no dose for the unit: this commune's doses are taken out
+      // of the vaccination area's daily facts (when the demo has some), then figures are entered by hand.
+      const hadDoses = (await ctx.db.query(`SELECT 1 FROM vaccination_coverage_daily WHERE province_code = '20' AND commune_code = $1 AND at_least_one > 0 LIMIT 1`, [commune])).rows.length > 0;
+      if (hadDoses) {
+        const kept = (await xa.get(`/api/levels/units/${commune}`)).json();
+        expect(kept.explanation.inputs.sources['coverage.adults18AtLeastOnePct']).toBe('registry');
+        await ctx.db.query(`DELETE FROM vaccination_coverage_daily WHERE province_code = '20' AND commune_code = $1`, [commune]);
+      }
       r = await xa.request({ method: 'PUT', url: `/api/levels/manual/${commune}`, payload: { day: addDays(today, -10), coverageFirstDose18Pct: 98, coverageFully50Pct: 96, coverageFully65Pct: 95, coverageFullyAllPct: 90 } });
       expect(r.statusCode, r.body).toBe(200);
       const after = (await xa.get(`/api/levels/units/${commune}`)).json();
