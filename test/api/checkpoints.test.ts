@@ -223,6 +223,32 @@ for (const kind of DB_KINDS) {
       expect((await xa.get('/api/declarations?from=2021-01-01&to=2021-12-31')).statusCode).toBe(400);
     });
 
+    it('deletes declarations after the retention period (and the declarant from their tasks); anonymises old passages', async () => {
+      const r = await citizen.post('/api/declarations', declaration({ phone: '0915000001', from: { provinceCode: '04' }, idempotencyKey: key('old') }));
+      expect(r.json().effects, r.body).toEqual(['test_arrival']);
+      const id = r.json().id as number;
+      const keep = await citizen.post('/api/declarations', declaration({ phone: '0915000002', from: { provinceCode: '74' }, idempotencyKey: key('keep') }));
+      await ctx.db.query(`UPDATE health_declaration SET declared_at = now() - interval '29 days' WHERE id = $1`, [id]);
+      const cp = (await ctx.db.query<{ id: number; path: string }>(`SELECT id, unit_path AS path FROM checkpoint WHERE province_code = '20' ORDER BY id LIMIT 1`)).rows[0];
+      await ctx.db.query(
+        `INSERT INTO checkpoint_passage (province_code, checkpoint_id, unit_path, passed_at, direction, full_name, cccd, role, purpose, test_status, decision, idempotency_key)
+         VALUES ('20', $1, $2, now() - interval '40 days', 'in', 'Người cũ', '001090000001', 'pedestrian', 'work', 'none', 'tested', 'old-passage-1')`,
+        [cp.id, cp.path],
+      );
+      expect((await (await ctx.as('xa')).post('/api/declarations/purge', {})).statusCode).toBe(403);
+      const purge = await (await ctx.as('admin')).post('/api/declarations/purge', {});
+      expect(purge.statusCode, purge.body).toBe(200);
+      expect(purge.json().declarationsDeleted).toBe(1);
+      expect(purge.json().passagesAnonymised).toBe(1);
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM health_declaration WHERE id = ANY($1::bigint[])`, [[id, keep.json().id]])).toBe(1);
+      const task = (await ctx.db.query<{ detail: Record<string, unknown> }>(`SELECT detail FROM task WHERE detail->>'declarationId' = $1`, [String(id)])).rows[0];
+      expect(task.detail).not.toHaveProperty('fullName');
+      expect(task.detail).not.toHaveProperty('phone');
+      expect((await ctx.db.query(`SELECT full_name, cccd FROM checkpoint_passage WHERE idempotency_key = 'old-passage-1'`)).rows[0]).toEqual({ full_name: '—', cccd: null });
+      // Nothing else was touched.
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM checkpoint_passage WHERE full_name = '—'`)).toBe(1);
+    });
+
     describe('checkpoints', () => {
       let chot: Client;
       let cpId: number;

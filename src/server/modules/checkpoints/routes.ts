@@ -33,6 +33,7 @@ import {
 } from './passages.ts';
 import { normalizePlate } from '../../../domain/testing/plate.ts';
 import type { Decision } from '../../../domain/checkpoints/passage.ts';
+import { purgeDeclarations } from './retention.ts';
 
 /** Default versions of the declaration policies for provinces that have none yet. */
 export async function seedMissingCheckpointPolicies(q: Queryable) {
@@ -116,8 +117,30 @@ const routes: FastifyPluginAsync = async (app) => {
   const declRead = need('declarations.read');
   const cpRead = need('checkpoints.read');
   const cpRecord = need('checkpoints.record');
+  const live = app.db.kind === 'pglite' || app.db.kind === 'postgres'; // not for the OpenAPI generator
+  let timer: NodeJS.Timeout | null = null;
+  let lastPurgeDay: string | null = null;
+  /** Once a day (checked hourly): the retention purge of declarations and of who passed the checkpoints. */
+  const maintain = async () => {
+    const today = todayInVietnam();
+    if (lastPurgeDay === today || process.env.CHECKIN_PURGE === 'off') return;
+    try {
+      const r = await app.db.tx((q) => purgeDeclarations(q));
+      lastPurgeDay = today;
+      if (r.declarationsDeleted || r.passagesAnonymised) app.log.info({ purge: r }, 'declaration retention purge');
+    } catch (err) {
+      app.log.error({ err }, 'declaration retention purge failed');
+    }
+  };
   app.addHook('onReady', async () => {
-    if (app.db.kind === 'pglite' || app.db.kind === 'postgres') await app.db.tx((q) => seedMissingCheckpointPolicies(q));
+    if (!live) return;
+    await app.db.tx((q) => seedMissingCheckpointPolicies(q));
+    void maintain();
+    timer = setInterval(() => void maintain(), 3_600_000);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => {
+    if (timer) clearInterval(timer);
   });
   const unitPathOf = async (req: FastifyRequest, code?: string) => (code ? (await unitIn(app.db, scopeOf(req), code)).path : scopeOf(req).path);
 
@@ -164,6 +187,17 @@ const routes: FastifyPluginAsync = async (app) => {
       // The citizen sees what happens next, not the staff's view of the record.
       return reply.status(res.replayed ? 200 : 201).send({ id: d.id, declaredAt: d.declaredAt, risk: d.risk, areas: d.riskAreas.map((a) => a.name), effects: d.effects, replayed: res.replayed });
     },
+  );
+
+  app.post(
+    '/declarations/purge',
+    { ...need('policies.manage'), schema: { tags: ['declarations'], summary: 'Run the retention purge now (it also runs daily): declarations older than checkins.retention_days deleted, passages older than it anonymised' } },
+    async (req) =>
+      app.db.tx(async (q) => {
+        const r = await purgeDeclarations(q);
+        await audit(q, req, { action: 'delete', entity: 'health_declaration', details: { ...r } });
+        return r;
+      }),
   );
 
   // ---- Health declarations: staff ----
