@@ -43,6 +43,8 @@ for (const kind of DB_KINDS) {
 
     beforeAll(async () => {
       ctx = await createTestContext(kind, { demoTesting: false });
+      // From a clean slate: without the demo's check-ins (test/api/demo-checkins.test.ts covers them).
+      await ctx.db.exec(`TRUNCATE checkin.visit; TRUNCATE exposure_suggestion; TRUNCATE exposure_run;`);
       anon = ctx.anonymous();
       xa = await ctx.as('xa');
       commune = ctx.demo.logins.find((l) => l.username === 'xa')!.unitCode;
