@@ -107,7 +107,8 @@ export function naturalKey(s: string | null): string {
 const cmp = (a: string | null, b: string | null) => (a == null ? (b == null ? 0 : 1) : b == null ? -1 : collator.compare(a, b));
 
 /**
- * The list on a day: villages in name order; in each village the households with someone at high
+ * The list on a day (the candidates become its entries: they are completed in place, not copied):
+ * villages in name order; in each village the households with someone at high
  * risk first, then the others, each part in address order (house numbers compared as numbers, so
  * the walk goes down the lane); in a household the riskiest person first.
  */
@@ -121,7 +122,12 @@ export function buildSweepList(candidates: SweepCandidate[], on: string): SweepL
     if (!mark) continue;
     const age = c.birthDate ? ageOn(c.birthDate, on) : null;
     const risk = riskScore(c, age);
-    const p: SweepPerson = { ...c, age, risk, highRisk: risk >= HIGH_RISK, mark };
+    // The candidate becomes the list's entry (no copy: a commune's list holds tens of thousands).
+    const p = c as SweepPerson;
+    p.age = age;
+    p.risk = risk;
+    p.highRisk = risk >= HIGH_RISK;
+    p.mark = mark;
     if (c.status.state === 'overdue') overdue++;
     if (mark === 'refused') {
       refused.push(p);

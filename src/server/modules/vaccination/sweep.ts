@@ -7,8 +7,8 @@ import type { Scope } from '../units/store.ts';
 import { todayInVietnam } from '../imports/service.ts';
 import { loadVaccinationPolicies } from './policies.ts';
 import { scheduleStatus, sortDoses } from '../../../domain/vaccination/schedule.ts';
-import { buildSweepList, checkVisit, type SweepCandidate, type SweepList } from '../../../domain/vaccination/sweep.ts';
-import type { DoseKind, VisitOutcome } from '../../../domain/vaccination/types.ts';
+import { buildSweepList, checkVisit, type SweepCandidate, type SweepList, type SweepPerson } from '../../../domain/vaccination/sweep.ts';
+import type { DoseFact, DoseKind, VisitOutcome } from '../../../domain/vaccination/types.ts';
 import type { DoorDose, DoseRecorder } from './doseAdapter.ts';
 
 export interface SweepUnit {
@@ -35,22 +35,8 @@ export async function sweepUnit(q: Queryable, scope: Scope, code: string): Promi
   return { code: u.code, name: u.name, level: u.level, path: u.path, communeCode: commune.code, communeName: commune.name };
 }
 
-interface PersonRow {
-  id: number;
-  full_name: string;
-  b: string | null;
-  sex: string | null;
-  phone: string | null;
-  household_id: string | null;
-  address: string | null;
-  village_code: string | null;
-  village_name: string | null;
-  comorbidity: boolean | null;
-  bedridden: boolean | null;
-  immunocompromised: boolean | null;
-  deferral: 'contraindicated' | 'deferred' | null;
-  deferral_until: string | null;
-}
+/** A person as read for the list (columns named as the candidate's fields). */
+type PersonRow = Omit<SweepCandidate, 'status' | 'lastVisit' | 'homeRequest'> & { deferral: 'contraindicated' | 'deferred' | null; deferralUntil: string | null };
 
 /** Upper end of a path range: '/' (0x2F) then '0' (0x30), so [path, upper) is the subtree in "C" order. */
 const upperOf = (path: string) => path.slice(0, -1) + '0';
@@ -69,8 +55,10 @@ export async function sweepList(q: Queryable, provinceCode: string, unit: SweepU
   const [pol, people, doses, visits, homes] = await Promise.all([
     loadVaccinationPolicies(q, provinceCode, on),
     q.query<PersonRow>(
-      `SELECT p.id, p.full_name, p.birth_date::text AS b, p.sex, p.phone, p.household_id, coalesce(h.address, p.address) AS address, p.village_code, vu.name AS village_name,
-              vp.comorbidity, vp.bedridden, vp.immunocompromised, vp.deferral, vp.deferral_until::text AS deferral_until
+      `SELECT p.id AS "personId", p.full_name AS "fullName", p.birth_date::text AS "birthDate", p.sex, p.phone, p.household_id AS "householdId",
+              coalesce(h.address, p.address) AS address, p.village_code AS "villageCode", vu.name AS "villageName",
+              coalesce(vp.comorbidity, false) AS comorbidity, coalesce(vp.bedridden, false) AS bedridden, coalesce(vp.immunocompromised, false) AS immunocompromised,
+              vp.deferral, vp.deferral_until::text AS "deferralUntil"
          FROM person p
          LEFT JOIN household h ON h.province_code = p.province_code AND h.household_id = p.household_id
          LEFT JOIN admin_unit vu ON vu.province_code = p.province_code AND vu.code = p.village_code
@@ -78,8 +66,9 @@ export async function sweepList(q: Queryable, provinceCode: string, unit: SweepU
         WHERE p.province_code = $1 AND p.unit_path >= $2 AND p.unit_path < $3`,
       [provinceCode, lo, hi],
     ),
-    q.query<{ person_id: number; k: DoseKind; c: string; g: string }>(
-      `SELECT d.person_id, d.dose_kind AS k, d.product_code AS c, d.given_on::text AS g
+    // Named as DoseFact's fields: the rows are the engine's doses as they come.
+    q.query<{ personId: number; kind: DoseKind; productCode: string; givenOn: string }>(
+      `SELECT d.person_id AS "personId", d.dose_kind AS kind, d.product_code AS "productCode", d.given_on::text AS "givenOn"
          FROM person p JOIN vaccine_dose d ON d.province_code = p.province_code AND d.person_id = p.id
         WHERE p.province_code = $1 AND p.unit_path >= $2 AND p.unit_path < $3 AND d.given_on <= $4::date`,
       [provinceCode, lo, hi, on],
@@ -94,48 +83,55 @@ export async function sweepList(q: Queryable, provinceCode: string, unit: SweepU
       [provinceCode, communePath, upperOf(communePath)],
     ),
   ]);
-  const dosesOf = new Map<number, { kind: DoseKind; productCode: string; givenOn: string }[]>();
+  const dosesOf = new Map<number, DoseFact[]>();
   for (const d of doses.rows) {
-    const id = Number(d.person_id);
-    let a = dosesOf.get(id);
-    if (!a) dosesOf.set(id, (a = []));
-    a.push({ kind: d.k, productCode: d.c, givenOn: d.g });
+    const id = Number(d.personId);
+    const a = dosesOf.get(id);
+    if (a) a.push(d);
+    else dosesOf.set(id, [d]);
   }
   const visitOf = new Map(visits.rows.map((v) => [Number(v.person_id), v]));
   const home = new Set(homes.rows.map((h) => Number(h.person_id)));
   const candidates: SweepCandidate[] = [];
   for (const row of people.rows) {
-    const id = Number(row.id);
+    const id = Number(row.personId);
     const personDoses = dosesOf.get(id);
     const status = scheduleStatus(
       {
-        birthDate: row.b,
-        doses: personDoses ? sortDoses(personDoses) : [],
+        birthDate: row.birthDate,
+        doses: personDoses ? (personDoses.length > 1 ? sortDoses(personDoses) : personDoses) : [],
         on,
-        profile: row.deferral || row.immunocompromised || row.comorbidity ? { immunocompromised: !!row.immunocompromised, comorbidity: !!row.comorbidity, deferral: row.deferral, deferralUntil: row.deferral_until } : null,
+        profile: row.deferral || row.immunocompromised || row.comorbidity ? { immunocompromised: row.immunocompromised, comorbidity: row.comorbidity, deferral: row.deferral, deferralUntil: row.deferralUntil } : null,
       },
       pol.products,
       pol.boosters,
     );
     if (status.state !== 'due' && status.state !== 'overdue') continue;
     const v = visitOf.get(id);
-    candidates.push({
+    // A fresh object of one shape (with the fields the list adds), not the driver's row: the list
+    // sorts and reads tens of thousands of them.
+    const c: SweepPerson = {
       personId: id,
-      fullName: row.full_name,
-      birthDate: row.b,
+      fullName: row.fullName,
+      birthDate: row.birthDate,
       sex: row.sex,
       phone: row.phone,
-      householdId: row.household_id,
+      householdId: row.householdId,
       address: row.address,
-      villageCode: row.village_code,
-      villageName: row.village_name,
-      comorbidity: !!row.comorbidity,
-      bedridden: !!row.bedridden,
-      immunocompromised: !!row.immunocompromised,
+      villageCode: row.villageCode,
+      villageName: row.villageName,
+      comorbidity: row.comorbidity,
+      bedridden: row.bedridden,
+      immunocompromised: row.immunocompromised,
       status,
       lastVisit: v ? { outcome: v.outcome, reason: v.reason, day: v.day, visitedAt: new Date(v.visited_at).toISOString() } : null,
       homeRequest: home.has(id),
-    });
+      age: null,
+      risk: 0,
+      highRisk: false,
+      mark: 'new',
+    };
+    candidates.push(c);
   }
   return { unit, day: on, ...buildSweepList(candidates, on) };
 }
