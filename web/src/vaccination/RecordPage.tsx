@@ -177,7 +177,7 @@ function DoseForm({ record }: { record: VaccinationRecord }) {
           data-testid="dose-lot"
         />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <TextInput label={t('vaccRegistry.record.site')} size="md" value={siteName} onChange={(e) => setSiteName(e.currentTarget.value)} placeholder={t('vaccRegistry.record.sitePlaceholder')} maxLength={200} />
+          <TextInput label={t('vaccRegistry.record.site')} size="md" value={siteName} onChange={(e) => setSiteName(e.currentTarget.value)} placeholder={t('vaccRegistry.record.sitePlaceholder')} maxLength={200} data-testid="dose-site" />
           <TextInput label={t('vaccRegistry.record.vaccinator')} size="md" value={vaccinator} onChange={(e) => setVaccinator(e.currentTarget.value)} placeholder={t('vaccRegistry.record.vaccinatorPlaceholder')} maxLength={200} />
         </SimpleGrid>
         {showOverride && (
