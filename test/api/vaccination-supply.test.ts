@@ -55,7 +55,8 @@ for (const kind of DB_KINDS) {
     const lot = async (c: Client, body: Record<string, unknown>) => c.post('/api/vaccination/lots', { productCode: 'pfizer', dosesReceived: 1000, receivedOn: addDays(today, -20), expiryDate: addDays(today, 90), ...body });
 
     beforeAll(async () => {
-      ctx = await createTestContext(kind);
+      // From a clean slate: without the demo's vaccination history (test/api/demo-vaccination.test.ts covers it).
+      ctx = await createTestContext(kind, { demoVaccination: false });
       [admin, huyen, xa] = await Promise.all([ctx.as('admin'), ctx.as('huyen'), ctx.as('xa')]);
       district = await unit(ctx.demo.logins.find((l) => l.username === 'huyen')!.unitCode);
       commune = await unit(ctx.demo.logins.find((l) => l.username === 'xa')!.unitCode);

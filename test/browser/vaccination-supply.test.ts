@@ -16,7 +16,7 @@ const today = todayInVietnam();
 const addDays = (iso: string, n: number) => new Date(Date.parse(iso + 'T00:00:00Z') + n * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer({ demoTesting: false }), launchBrowser()]);
+  [server, browser] = await Promise.all([startTestServer({ demoTesting: false, demoVaccination: false }), launchBrowser()]);
 });
 afterEach(async ({ task }) => {
   if (task.result?.state === 'fail') for (const [i, p] of pages.entries()) await screenshot(p, `failed-vacc-supply-${i}-${task.name.slice(0, 30).replace(/[^a-z0-9]+/gi, '-')}`);

@@ -56,10 +56,10 @@ export async function signIn(app: FastifyInstance, username: string, password: s
   return makeClient(app, `cd_sid=${setCookie.value}`, res.json().csrfToken);
 }
 
-export async function createTestContext(kind: DbKind, opts: { scale?: number; provinceCode?: string; demoTesting?: boolean } = {}): Promise<TestContext> {
+export async function createTestContext(kind: DbKind, opts: { scale?: number; provinceCode?: string; demoTesting?: boolean; demoVaccination?: boolean } = {}): Promise<TestContext> {
   const db = await createTestDb(kind);
   const config = loadConfig({ sharedDataDir: SHARED_DATA, demoScale: opts.scale ?? TEST_SCALE, loginMaxFailures: 5, loginLockMinutes: 15 });
-  const demo = await createDemo(db, { provinceCode: opts.provinceCode ?? '20', scale: opts.scale ?? TEST_SCALE, sharedDataDir: SHARED_DATA, testing: opts.demoTesting });
+  const demo = await createDemo(db, { provinceCode: opts.provinceCode ?? '20', scale: opts.scale ?? TEST_SCALE, sharedDataDir: SHARED_DATA, testing: opts.demoTesting, vaccination: opts.demoVaccination });
   const app = await buildApp({ db, config, webDir: '/nonexistent' });
   await app.ready();
   const password = (u: string) => demo.logins.find((l) => l.username === u)!.password;

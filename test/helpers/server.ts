@@ -45,12 +45,12 @@ export function ensureWebBuilt(): void {
 }
 
 /** `db`: an open, empty database to use (e.g. PostgreSQL for a benchmark); default a fresh in-memory PGlite. */
-export async function startTestServer(opts: { scale?: number; provinceCode?: string; db?: Db; demoTesting?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { scale?: number; provinceCode?: string; db?: Db; demoTesting?: boolean; demoVaccination?: boolean } = {}): Promise<TestServer> {
   ensureWebBuilt();
   const scale = opts.scale ?? TEST_SCALE;
   const db = opts.db ?? (await openDb({ memory: true }));
   await migrate(db);
-  const demo = await createDemo(db, { provinceCode: opts.provinceCode ?? '20', scale, sharedDataDir: SHARED_DATA, testing: opts.demoTesting });
+  const demo = await createDemo(db, { provinceCode: opts.provinceCode ?? '20', scale, sharedDataDir: SHARED_DATA, testing: opts.demoTesting, vaccination: opts.demoVaccination });
   const config = loadConfig({ sharedDataDir: SHARED_DATA, demoScale: scale, loginMaxFailures: 5, loginLockMinutes: 15 });
   const app = await buildApp({ db, config, webDir: WEB_DIST });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -11,7 +11,7 @@ import { audit } from '../../plugins/audit.ts';
 import { getUnit, type UnitRow } from '../units/store.ts';
 import { addDays } from '../../../domain/cases/dates.ts';
 import { allocationStatuses, allocationWarnings, checkAllocation, supplySeries, type AllocationState, type DayCount } from '../../../domain/vaccination/allocation.ts';
-import { callerOf, checkDates, completionRule, fieldError, knownProducts, todayInVietnam, type Caller } from './supplyCommon.ts';
+import { checkDates, completionRule, fieldError, knownProducts, todayInVietnam, type Caller } from './supplyCommon.ts';
 
 export interface AllocationRow {
   id: number;
@@ -226,8 +226,7 @@ export interface SupplySummary {
 }
 
 /** Allocated against administered over time for a unit (and optionally one lot), with the warnings of its subtree. */
-export async function supplySummary(q: Queryable, req: FastifyRequest, unit: UnitRow, opts: { lotId?: number; from?: string; to?: string }): Promise<SupplySummary> {
-  const caller = await callerOf(q, req);
+export async function supplySummary(q: Queryable, caller: Caller, unit: UnitRow, opts: { lotId?: number; from?: string; to?: string }): Promise<SupplySummary> {
   const { provinceCode } = caller.scope;
   checkDates({ from: opts.from, to: opts.to });
   const today = todayInVietnam();

@@ -139,7 +139,7 @@ const routes: FastifyPluginAsync = async (app) => {
       const f = req.query as { unit?: string; lot?: number; from?: string; to?: string };
       const u = await getUnit(app.db, scopeOf(req), f.unit ?? req.user!.unitCode);
       if (!u) throw notFound();
-      return supplySummary(app.db, req, u, { lotId: f.lot, from: f.from, to: f.to });
+      return supplySummary(app.db, await callerOf(app.db, req), u, { lotId: f.lot, from: f.from, to: f.to });
     },
   );
 
