@@ -161,7 +161,7 @@ function DoseForm({ record }: { record: VaccinationRecord }) {
             error={serverErrors.kind}
             data-testid="dose-kind"
           />
-          <DateField label={t('vaccRegistry.record.givenOn')} size="md" value={givenOn} onChange={setGivenOn} error={serverErrors.givenOn} required data-testid="dose-date" />
+          <DateField label={t('vaccRegistry.record.givenOn')} size="md" value={givenOn} onChange={setGivenOn} error={serverErrors.givenOn || undefined} required data-testid="dose-date" />
         </SimpleGrid>
         <Select
           label={t('vaccRegistry.record.lot')}
@@ -187,7 +187,10 @@ function DoseForm({ record }: { record: VaccinationRecord }) {
               <Textarea
                 label={t('vaccRegistry.record.overrideReason')}
                 value={overrideReason}
-                onChange={(e) => setOverrideReason(e.currentTarget.value)}
+                onChange={(e) => {
+                  setOverrideReason(e.currentTarget.value);
+                  setServerErrors((o) => ({ ...o, givenOn: '', overrideReason: '' }));
+                }}
                 autosize
                 minRows={2}
                 maxLength={1000}
@@ -227,7 +230,7 @@ function useLotOptions(products: ProductsInForce | undefined, record: Vaccinatio
     const rest = usable.filter((l) => !first.includes(l));
     return [...first, ...rest].map((l) => ({
       value: String(l.id),
-      label: `${name.get(l.productCode) ?? l.productCode} · ${l.lotNumber}${l.expiryDate ? ` (${t('vaccRegistry.record.expires', { date: formatDate(l.expiryDate) })})` : ''}`,
+      label: `${l.lotNumber} · ${name.get(l.productCode) ?? l.productCode}${l.expiryDate ? ` (${t('vaccRegistry.record.expires', { date: formatDate(l.expiryDate) })})` : ''}`,
     }));
   }, [products, record.doses, kind, t]);
 }

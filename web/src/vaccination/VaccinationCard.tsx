@@ -85,7 +85,8 @@ export function StatusSummary({ record }: { record: VaccinationRecord }) {
           </Text>
         )}
       </Group>
-      {s.dueOn && s.state !== 'not_eligible' && (
+      {/* A first dose due since the person came of age: the old date says nothing useful. */}
+      {s.dueOn && s.state !== 'not_eligible' && !(s.state === 'due' && s.nextKind === 'primary_1') && (
         <Text size="sm" className="tabular">
           {t(s.state === 'deferred' ? 'vaccRegistry.status.deferredUntil' : 'vaccRegistry.status.dueOn', { date: formatDate(s.dueOn) })}
           {s.overdueAfter ? ` · ${t('vaccRegistry.status.overdueAfter', { date: formatDate(s.overdueAfter) })}` : ''}
