@@ -31,7 +31,7 @@ async function q<T>(sql: string, params: unknown[] = []): Promise<T[]> {
   return (await server.db.query<T & Record<string, unknown>>(sql, params)).rows as T[];
 }
 
-async function open(username: string | null, opts = PHONE): Promise<Page> {
+async function open(username: string | null, opts: Parameters<typeof newContext>[2] = PHONE): Promise<Page> {
   const c = await newContext(browser, server.url, opts);
   problems.push(c.problems);
   const page = await c.context.newPage();

@@ -28,7 +28,14 @@ export const noDemoCheckins: CheckinsDemoCounts = { venues: 0, checkins: 0, outb
 const DAYS = 21;
 /** People who check in somewhere, at most (keeps scale 1 at about 200,000 check-ins). */
 const MAX_PARTICIPANTS = 30_000;
-const SHOPS = ['Tạp hóa Minh Anh', 'Cửa hàng Hương Giang', 'Quán phở Thanh Bình', 'Cà phê Phố Núi', 'Siêu thị mini Hoàng Long', 'Nhà thuốc An Khang'];
+const SHOPS: [string, string][] = [
+  ['Tạp hóa Minh Anh', 'shop'],
+  ['Cửa hàng Hương Giang', 'shop'],
+  ['Quán phở Thanh Bình', 'restaurant'],
+  ['Cà phê Phố Núi', 'restaurant'],
+  ['Siêu thị mini Hoàng Long', 'shop'],
+  ['Nhà thuốc An Khang', 'shop'],
+];
 
 /** A small seeded generator (mulberry32): the same seed, the same venue codes. */
 function rng(seed: number) {
@@ -55,10 +62,14 @@ export async function createDemoCheckins(db: Db, o: CheckinsDemoOptions): Promis
   for (const c of communes) {
     const place = c.name.replace(/^(xã|phường|thị trấn)\s+/iu, '');
     const shops = c.population * (1 / Math.max(o.scale, 0.001)) > 8000 ? 2 : 1;
+    const first = Math.floor(rand() * SHOPS.length);
     const list: [string, string, string][] = [
-      [`Chợ ${place}`, 'market', `Trung tâm ${c.name}`],
-      [`UBND ${c.name}`, 'office', `Trụ sở UBND ${c.name}`],
-      ...Array.from({ length: shops }, (_, i) => [SHOPS[Math.floor(rand() * SHOPS.length)] + (i ? ` ${i + 1}` : ''), i % 2 ? 'restaurant' : 'shop', `Thôn ${i + 1}, ${c.name}`] as [string, string, string]),
+      [`Chợ ${place}`, 'market', 'Khu trung tâm'],
+      [`UBND ${c.name}`, 'office', 'Trụ sở Ủy ban nhân dân'],
+      ...Array.from({ length: shops }, (_, i) => {
+        const [name, kind] = SHOPS[(first + i * 3) % SHOPS.length];
+        return [name, kind, `Số ${1 + Math.floor(rand() * 200)}, thôn ${i + 1}`] as [string, string, string];
+      }),
     ];
     for (const [i, [name, kind, address]] of list.entries()) {
       const bytes = Uint8Array.from({ length: 8 }, () => Math.floor(rand() * 256));
