@@ -65,7 +65,7 @@ for (const kind of DB_KINDS) {
     };
 
     beforeAll(async () => {
-      ctx = await createTestContext(kind, { demoTesting: false });
+      ctx = await createTestContext(kind, { demoTesting: false, demoVaccination: false });
       commune = ctx.demo.logins.find((l) => l.username === 'xa')!.unitCode;
       district = ctx.demo.logins.find((l) => l.username === 'huyen')!.unitCode;
       otherCommune = ctx.demo.logins.find((l) => l.username === 'xaben')!.unitCode;

@@ -4,6 +4,7 @@
 // → the list has shrunk, the refusal is shown apart, and the coverage page counts one more dose.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { refreshCoverage } from '../../src/server/modules/vaccination/coverageFacts.ts';
 import { launchBrowser, newContext, overflowsHorizontally, PHONE, retry, screenshot, signIn, vn, type Browser, type Page } from './support.ts';
 
 let server: TestServer;
@@ -47,14 +48,19 @@ describe('vaccination sweep: list on a phone → visits → the list shrinks →
   it('prepares a lot, adults with no dose in the commune, and reads the coverage the officer sees', async () => {
     const year = new Date().getFullYear();
     await q(`INSERT INTO vaccine_lot (province_code, product_code, lot_number, doses_received, expiry_date) VALUES ('20', 'pfizer', 'PF-SWEEP-01', 500, $1)`, [`${year + 1}-12-31`]);
+    // Three adults of the commune, from a clean slate (the demo's history may have vaccinated them).
     who = await q<{ id: number; full_name: string }>(
-      `SELECT p.id, p.full_name FROM person p WHERE p.province_code = '20' AND p.commune_code = $1 AND p.birth_date BETWEEN '1960-01-01' AND $2::date
-          AND NOT EXISTS (SELECT 1 FROM vaccine_dose d WHERE d.province_code = '20' AND d.person_id = p.id)
-          AND NOT EXISTS (SELECT 1 FROM sweep_visit v WHERE v.province_code = '20' AND v.person_id = p.id)
-          AND NOT EXISTS (SELECT 1 FROM vaccination_profile vp WHERE vp.province_code = '20' AND vp.person_id = p.id AND vp.deferral IS NOT NULL)
-        ORDER BY p.id LIMIT 3`,
+      `SELECT p.id, p.full_name FROM person p WHERE p.province_code = '20' AND p.commune_code = $1 AND p.birth_date BETWEEN '1960-01-01' AND $2::date ORDER BY p.id LIMIT 3`,
       [commune(), `${year - 20}-01-01`],
     );
+    const ids = who.map((w) => w.id);
+    await q(`DELETE FROM home_vaccination_request WHERE province_code = '20' AND person_id = ANY($1::bigint[])`, [ids]);
+    await q(`DELETE FROM sweep_visit WHERE province_code = '20' AND person_id = ANY($1::bigint[])`, [ids]);
+    await q(`DELETE FROM adverse_event WHERE province_code = '20' AND person_id = ANY($1::bigint[])`, [ids]);
+    await q(`DELETE FROM vaccination_certificate WHERE province_code = '20' AND person_id = ANY($1::bigint[])`, [ids]);
+    await q(`DELETE FROM vaccine_dose WHERE province_code = '20' AND person_id = ANY($1::bigint[])`, [ids]);
+    await q(`DELETE FROM vaccination_profile WHERE province_code = '20' AND person_id = ANY($1::bigint[])`, [ids]);
+    await server.db.tx((tx) => refreshCoverage(tx, '20', [commune()], '2021-01-01'));
     expect(who).toHaveLength(3);
     const page = await open('xa');
     await page.goto('/vaccination');
@@ -149,6 +155,21 @@ describe('vaccination sweep: list on a phone → visits → the list shrinks →
     await prov.getByTestId('coverage-table').getByRole('button').first().click();
     await prov.waitForURL(/unit=/);
     await prov.getByTestId('coverage-table').waitFor();
+    // Home vaccination: the health worker sees the request on a phone and schedules the mobile team.
+    const [bed] = await q<{ id: number; unit_path: string; full_name: string }>(`SELECT id, unit_path, full_name FROM person p WHERE province_code = '20' AND commune_code = $1 AND id <> ALL($2::bigint[]) AND NOT EXISTS (SELECT 1 FROM home_vaccination_request r WHERE r.province_code = '20' AND r.person_id = p.id) ORDER BY birth_date LIMIT 1`, [commune(), who.map((w) => w.id)]);
+    await q(`INSERT INTO home_vaccination_request (province_code, person_id, unit_path, reason, requested_on) VALUES ('20', $1, $2, 'Nằm liệt giường sau tai biến', current_date)`, [bed.id, bed.unit_path]);
+    const hw = await open('yte', true);
+    await hw.goto('/vaccination/home');
+    const card = hw.getByTestId('home-request').filter({ hasText: bed.full_name });
+    await card.getByRole('button', { name: 'Hẹn đội tiêm' }).click();
+    const dlg = hw.getByRole('dialog');
+    await dlg.getByRole('textbox', { name: 'Đội tiêm lưu động' }).fill('Đội lưu động Trạm Y tế');
+    await dlg.getByRole('button', { name: 'Lưu' }).click();
+    await card.getByText(/Hẹn: Đội lưu động Trạm Y tế/).waitFor();
+    expect(await hw.getByTestId('home-request').filter({ hasText: bed.full_name }).getByText('Đã hẹn').count()).toBe(1);
+    expect(await overflowsHorizontally(hw)).toBe(false);
+    await screenshot(hw, 'vacc-home-phone');
+    expect((await q<{ n: number }>(`SELECT count(*)::int AS n FROM task WHERE province_code = '20' AND kind = 'home_vaccination' AND person_id = $1 AND status = 'open'`, [bed.id]))[0].n).toBe(1);
     for (const p of problems) expect(p.filter((x) => !/favicon/.test(x))).toEqual([]);
   });
 });
