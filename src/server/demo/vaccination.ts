@@ -1,12 +1,12 @@
 // The demo's vaccination history in the database: reads the communes and people, plans
 // (src/domain/demo/vaccination.ts) and writes lots, allocations, doses, profiles, sweep visits,
 // home vaccination requests and the running booster campaign in one transaction (COPY for the
-// large tables), brings the outbreak's case records in line with the doses, then refreshes the
+// large tables), brings the outbreak's case records in line with the doses, then builds the
 // coverage facts of every commune.
 import type { Db, Queryable } from '../db/index.ts';
 import { csvLine } from '../../domain/demo/csv.ts';
 import { planVaccination, type VaccCommune, type VaccHousehold } from '../../domain/demo/vaccination.ts';
-import { refreshCoverage } from '../modules/vaccination/coverageFacts.ts';
+import { rebuildCoverage } from '../modules/vaccination/coverageFacts.ts';
 
 export interface VaccinationDemoOptions {
   provinceCode: string;
@@ -177,7 +177,8 @@ export async function createDemoVaccination(db: Db, o: VaccinationDemoOptions): 
   });
   await db.exec('ANALYZE vaccine_dose; ANALYZE vaccination_profile; ANALYZE sweep_visit;');
   progress(4);
-  if (plan.firstDay) await db.tx((q) => refreshCoverage(q, pc, input.communes.map((c) => c.code), plan.firstDay!));
+  // Every commune's facts, built in chunks of communes (a refresh would take the communes without facts one by one).
+  if (plan.firstDay) await db.tx((q) => rebuildCoverage(q, pc));
   progress(STEPS);
   return {
     lots: plan.lots.length,

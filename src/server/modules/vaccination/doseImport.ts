@@ -23,7 +23,7 @@ import { readLeadingRows, readRows, sniffFile, type FileKind } from '../imports/
 import { createJob, finishJob, updateJobProgress, deferIndexes, restoreDeferredIndexes, type JobCounts } from '../imports/store.ts';
 import { enqueueImport, todayInVietnam } from '../imports/service.ts';
 import { listVersions } from '../policies/service.ts';
-import { refreshCoverage } from './coverageFacts.ts';
+import { rebuildCoverage, refreshCoverage } from './coverageFacts.ts';
 import type { RawValue } from '../../../domain/people/importRow.ts';
 import { csvLine } from '../../../domain/demo/csv.ts';
 import {
@@ -645,7 +645,11 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
       opts.onProgress?.('coverage', 0, communes.length);
       const from = [...touched.values()].reduce((a, b) => (a < b ? a : b));
       await db.exec('ANALYZE vaccine_dose');
-      await db.tx((q) => refreshCoverage(q, pc, communes, from));
+      // Most of the province touched (a first load): every commune rebuilt in chunks, rather than
+      // refreshed one by one (a commune without facts yet is computed from the start on its own).
+      const all = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_unit WHERE province_code = $1 AND level = 'commune'`, [pc])).rows[0].n;
+      if (communes.length >= 50 && communes.length * 2 >= all) await db.tx((q) => rebuildCoverage(q, pc));
+      else await db.tx((q) => refreshCoverage(q, pc, communes, from));
       opts.onProgress?.('coverage', communes.length, communes.length);
     }
 
