@@ -174,6 +174,9 @@ export async function createDemoCheckpoints(db: Db, opts: { provinceCode: string
     }
   }
   await flush();
+  // Written in bulk: the planner gets the tables' statistics now rather than at the next autovacuum.
+  await db.query('ANALYZE checkpoint_passage');
+  await db.query('ANALYZE green_lane_pass');
 
   const declarations = await createDemoDeclarations(db, { ...opts, rng, fullName });
   return { checkpoints: cps.length, passages: n, greenPasses: nPasses, declarations };

@@ -393,7 +393,7 @@ export async function dailyCounts(q: Queryable, scope: Scope, f: { checkpointId?
   const cps = (await listCheckpoints(q, scope)).filter((c) => f.checkpointId == null || c.id === f.checkpointId);
   if (f.checkpointId != null && !cps.length) throw notFound();
   const r = await q.query<DailyCount>(
-    `SELECT to_char(x.passed_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') AS day, x.checkpoint_id AS "checkpointId",
+    `SELECT ((x.passed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text AS day, x.checkpoint_id AS "checkpointId",
             count(*) FILTER (WHERE x.direction = 'in')::int AS in, count(*) FILTER (WHERE x.direction = 'out')::int AS out,
             count(*) FILTER (WHERE x.decision = 'tested')::int AS tested, count(*) FILTER (WHERE x.decision = 'held')::int AS held, count(*) FILTER (WHERE x.decision = 'turned_back')::int AS "turnedBack"
        FROM checkpoint_passage x
