@@ -13,5 +13,6 @@ import vaccination from './vaccination/routes.ts';
 import checkins from './checkins/routes.ts';
 import checkpoints from './checkpoints/routes.ts';
 import levels from './levels/routes.ts';
+import dashboard from './dashboard/routes.ts';
 
-export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports, cases, testing, vaccination, checkins, checkpoints, levels];
+export const modules: FastifyPluginAsync[] = [auth, units, people, policies, auditLog, users, imports, cases, testing, vaccination, checkins, checkpoints, levels, dashboard];

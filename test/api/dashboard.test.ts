@@ -1,0 +1,191 @@
+// Command dashboard, daily report and public page on every database: headline figures equal the
+// raw rows, jurisdiction scoping, bad dates, the report's Excel and PDF open and name the province,
+// the archive, and the public endpoints carry no personal data.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { DB_KINDS } from '../helpers/db.ts';
+import { createTestContext, type TestContext } from '../helpers/app.ts';
+import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
+import { addDays } from '../../src/server/modules/levels/facts.ts';
+
+const today = todayInVietnam();
+
+async function pdfText(buf: Buffer) {
+  const doc = await getDocument({ data: new Uint8Array(buf), useSystemFonts: false, isEvalSupported: false }).promise;
+  const parts: string[] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const c = await (await doc.getPage(i)).getTextContent();
+    for (const it of c.items) if ('str' in it) parts.push(it.str, it.hasEOL ? '\n' : ' ');
+  }
+  await doc.destroy();
+  return parts.join('');
+}
+
+for (const kind of DB_KINDS) {
+  describe(`dashboard API on ${kind}`, () => {
+    let ctx: TestContext;
+    let province: { code: string; name: string; path: string };
+    let commune: string;
+    let district: string;
+    let farCommune: string;
+
+    beforeAll(async () => {
+      ctx = await createTestContext(kind, { demoTesting: true });
+      province = (await ctx.db.query<{ code: string; name: string; path: string }>(`SELECT code, name, path FROM admin_unit WHERE province_code = '20' AND level = 'province'`)).rows[0];
+      commune = ctx.demo.logins.find((l) => l.username === 'xa')!.unitCode;
+      district = ctx.demo.logins.find((l) => l.username === 'huyen')!.unitCode;
+      farCommune = (await ctx.db.query<{ code: string }>(`SELECT code FROM admin_unit WHERE province_code = '20' AND level = 'commune' AND parent_code <> $1 ORDER BY code LIMIT 1`, [district])).rows[0].code;
+      const admin = await ctx.as('admin');
+      expect((await admin.post('/api/levels/facts/rebuild', { from: addDays(today, -40), to: today })).statusCode).toBeLessThan(300);
+    });
+    afterAll(async () => ctx?.close());
+
+    it('headline figures of the province equal the raw case and test rows, with the children and the curve', async () => {
+      const admin = await ctx.as('admin');
+      const res = await admin.get('/api/dashboard');
+      expect(res.statusCode).toBe(200);
+      const d = res.json();
+      expect(d.unit.code).toBe(province.code);
+      const raw = (
+        await ctx.db.query<{ cc: number; cc7: number; cp: number; qc7: number; ox7: number }>(
+          `SELECT count(*) FILTER (WHERE report_date = $1 AND detected_in = 'community')::int AS cc,
+                  count(*) FILTER (WHERE report_date > $1::date - 7 AND detected_in = 'community')::int AS cc7,
+                  count(*) FILTER (WHERE report_date <= $1::date - 7 AND report_date > $1::date - 14 AND detected_in = 'community')::int AS cp,
+                  count(*) FILTER (WHERE report_date > $1::date - 7 AND detected_in = 'quarantine')::int AS qc7,
+                  count(*) FILTER (WHERE report_date > $1::date - 7 AND severity IN ('severe', 'critical'))::int AS ox7
+             FROM case_record WHERE province_code = '20' AND status <> 'discarded' AND report_date <= $1`,
+          [today],
+        )
+      ).rows[0];
+      expect(d.headline.communityCases).toEqual({ day: raw.cc, week: raw.cc7, prevWeek: raw.cp });
+      expect(d.headline.quarantineCases.week).toBe(raw.qc7);
+      expect(d.headline.severeCases.week).toBe(raw.ox7);
+      expect(raw.cc7 + raw.cp).toBeGreaterThan(0); // the demo outbreak is there, so the equality means something
+      const tests = (await ctx.db.query<{ s: number; r: number; p: number }>(`SELECT coalesce(sum(specimens),0)::int AS s, coalesce(sum(resulted),0)::int AS r, coalesce(sum(positive),0)::int AS p FROM testing_daily WHERE province_code = '20' AND day > $1::date - 7 AND day <= $1`, [today])).rows[0];
+      expect(d.headline.tests.week).toBe(tests.s);
+      expect(d.headline.positivity.week).toBe(tests.r ? Math.round((1000 * tests.p) / tests.r) / 10 : null);
+      const q = (await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM quarantine_order WHERE province_code = '20' AND kind = 'quarantine' AND status <> 'cancelled' AND start_date <= $1 AND coalesce(released_date, end_date) >= $1`, [today])).rows[0];
+      expect(d.headline.inQuarantine).toBe(q.n);
+      const districts = (await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_unit WHERE province_code = '20' AND parent_code = $1`, [province.code])).rows[0].n;
+      expect(d.children).toHaveLength(districts);
+      expect(d.children[0]).toHaveProperty('proposed');
+      expect(d.children[0]).toHaveProperty('coverageFirstDose18Pct');
+      expect(d.children[0]).toHaveProperty('positivityPct');
+      expect(d.curve.days).toHaveLength(30);
+      expect(d.curve.days.at(-1)).toBe(today);
+      // The curve by report date sums to the 7-day figure over its last 7 days.
+      expect(d.curve.community.slice(-7).reduce((a: number, b: number) => a + b, 0)).toBe(raw.cc7);
+      const onset = (await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM case_record WHERE province_code = '20' AND status <> 'discarded' AND onset_date BETWEEN $1::date - 29 AND $1`, [today])).rows[0].n;
+      expect(d.curve.onset.reduce((a: number, b: number) => a + b, 0)).toBe(onset);
+    });
+
+    it('drills down to a district and a commune; a district figure is the sum of its communes', async () => {
+      const admin = await ctx.as('admin');
+      const dd = (await admin.get(`/api/dashboard?unit=${district}`)).json();
+      expect(dd.unit.code).toBe(district);
+      expect(dd.children.some((c: { code: string }) => c.code === commune)).toBe(true);
+      let sum = 0;
+      for (const c of dd.children) sum += c.communityCases;
+      expect(dd.self.communityCases).toBe(sum);
+      const cd = (await admin.get(`/api/dashboard?unit=${commune}`)).json();
+      expect(cd.unit.code).toBe(commune);
+    });
+
+    it('is scoped to the jurisdiction: the commune officer sees their commune only', async () => {
+      const xa = await ctx.as('xa');
+      const own = await xa.get('/api/dashboard');
+      expect(own.statusCode).toBe(200);
+      expect(own.json().unit.code).toBe(commune);
+      expect((await xa.get(`/api/dashboard?unit=${province.code}`)).statusCode).toBe(404);
+      expect((await xa.get(`/api/dashboard?unit=${farCommune}`)).statusCode).toBe(404);
+      const huyen = await ctx.as('huyen');
+      expect((await huyen.get(`/api/dashboard?unit=${farCommune}`)).statusCode).toBe(404);
+      expect((await ctx.anonymous().get('/api/dashboard')).statusCode).toBe(401);
+    });
+
+    it('refuses bad dates and units with a 400, never a 500', async () => {
+      const admin = await ctx.as('admin');
+      for (const date of ['2026-02-30', 'hôm nay', '2026-13-01', addDays(today, 1)]) {
+        const r = await admin.get(`/api/dashboard?date=${encodeURIComponent(date)}`);
+        expect(r.statusCode, date).toBe(400);
+      }
+      expect((await admin.get('/api/dashboard?unit=../x')).statusCode).toBe(400);
+      expect((await admin.get('/api/dashboard?days=1000')).statusCode).toBe(400);
+      expect((await admin.post('/api/reports/daily', { date: addDays(today, 1) })).statusCode).toBe(400);
+      expect((await admin.post('/api/reports/daily', { date: '2026-02-30' })).statusCode).toBe(400);
+      expect((await admin.post('/api/reports/daily', { extra: 1 })).statusCode).toBe(400);
+      expect((await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM daily_report`)).rows[0].n).toBe(0);
+    });
+
+    it('the daily report: Excel and PDF open, name the province, carry the figures, and are kept in the archive', async () => {
+      const admin = await ctx.as('admin');
+      const t0 = Date.now();
+      const res = await admin.post('/api/reports/daily', {});
+      const ms = Date.now() - t0;
+      expect(res.statusCode).toBe(201);
+      expect(ms).toBeLessThan(5000);
+      const r = res.json();
+      expect(r.day).toBe(today);
+      const list = (await admin.get('/api/reports/daily')).json();
+      expect(list[0].id).toBe(r.id);
+      const xlsx = await admin.get(`/api/reports/daily/${r.id}/xlsx`);
+      expect(xlsx.statusCode).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+      expect(wb.worksheets.map((w) => w.name)).toEqual(['1. Tình hình chung', '2. Ca mắc', '3. Xét nghiệm', '4. Tiêm chủng', '5. Cách ly, điều trị', '6. Cấp độ dịch', '7. Biện pháp']);
+      expect(String(wb.worksheets[0].getCell('A2').value)).toContain(province.name);
+      const dash = (await admin.get('/api/dashboard')).json();
+      const cases = wb.getWorksheet('2. Ca mắc')!;
+      expect(cases.getRow(5).values).toEqual([undefined, 'Ca mắc mới trong cộng đồng', dash.headline.communityCases.day, dash.headline.communityCases.week, dash.headline.communityCases.prevWeek]);
+      expect(wb.getWorksheet('6. Cấp độ dịch')!.rowCount).toBe(4 + dash.children.length);
+      const pdf = await admin.get(`/api/reports/daily/${r.id}/pdf`);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      const text = await pdfText(pdf.rawPayload);
+      expect(text).toContain(province.name.toUpperCase());
+      expect(text).toContain('BÁO CÁO TÌNH HÌNH DỊCH COVID-19');
+      for (const s of ['I. TÌNH HÌNH CHUNG', 'II. CA MẮC', 'III. XÉT NGHIỆM', 'IV. TIÊM CHỦNG', 'V. CÁCH LY, ĐIỀU TRỊ', 'VI. CẤP ĐỘ DỊCH THEO ĐƠN VỊ', 'VII. CÁC BIỆN PHÁP ĐÃ TRIỂN KHAI']) expect(text).toContain(s);
+      expect(text).toContain(dash.children[0].name);
+      // The commune officer neither lists nor downloads the province's report.
+      const xa = await ctx.as('xa');
+      expect((await xa.get('/api/reports/daily')).json()).toEqual([]);
+      expect((await xa.get(`/api/reports/daily/${r.id}/pdf`)).statusCode).toBe(404);
+      expect((await xa.post('/api/reports/daily', { unit: province.code })).statusCode).toBe(404);
+      expect((await admin.get('/api/reports/daily/999999/pdf')).statusCode).toBe(404);
+      expect((await admin.get(`/api/reports/daily/${r.id}/docx`)).statusCode).toBe(400);
+    });
+
+    it('the public endpoints answer without login, with levels and counts and no personal data', async () => {
+      const anon = ctx.anonymous();
+      const s = await anon.get('/api/public/situation');
+      expect(s.statusCode).toBe(200);
+      const body = s.json();
+      expect(body.unit.code).toBe(province.code);
+      expect(body.children.length).toBeGreaterThan(0);
+      const admin = await ctx.as('admin');
+      const dash = (await admin.get('/api/dashboard')).json();
+      expect(body.headline.communityCases).toEqual(dash.headline.communityCases);
+      const text = s.body;
+      // No person's name, CCCD or phone from the registry appears; only these keys exist.
+      const people = (await ctx.db.query<{ full_name: string; cccd: string | null; phone: string | null }>(`SELECT p.full_name, p.cccd, p.phone FROM person p JOIN case_record c ON c.province_code = p.province_code AND c.person_id = p.id LIMIT 50`)).rows;
+      expect(people.length).toBeGreaterThan(0);
+      for (const p of people) {
+        expect(text).not.toContain(p.full_name);
+        if (p.cccd) expect(text).not.toContain(p.cccd);
+        if (p.phone) expect(text).not.toContain(p.phone);
+      }
+      const keys = new Set<string>();
+      const walk = (o: unknown) => {
+        if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) (keys.add(k), walk(v));
+      };
+      walk(body);
+      for (const k of ['personId', 'person', 'fullName', 'cccd', 'phone', 'address', 'birthDate', 'explanation', 'decidedBy', 'reason']) expect(keys.has(k), k).toBe(false);
+      const m = await anon.get(`/api/public/map?unit=${province.code}`);
+      expect(m.statusCode).toBe(200);
+      expect(m.json().features.length).toBeGreaterThan(0);
+      expect((await anon.get('/api/public/situation?date=2026-02-30')).statusCode).toBe(400);
+      expect((await anon.get('/api/public/situation?unit=KHONGCO')).statusCode).toBe(404);
+      expect((await anon.get('/api/reports/daily')).statusCode).toBe(401);
+    });
+  });
+}
