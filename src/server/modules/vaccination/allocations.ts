@@ -53,16 +53,26 @@ interface RawAllocation extends Omit<AllocationRow, 'productName' | 'administere
   provinceCode: string;
 }
 
-/** Doses of each (unit, lot) pair given at sites in the unit, per day, up to `today`. */
-async function administeredByPair(q: Queryable, provinceCode: string, pairs: { unitPath: string; lotId: number }[], today: string): Promise<Map<string, DayCount[]>> {
+/**
+ * Doses of each (unit, lot) pair given at sites in the unit, per day, up to `today`. The doses of
+ * the lots are counted once per (lot, site, day) within `within` (the caller's jurisdiction), and
+ * each count is added to every unit on the site's path by equality on the path's prefixes — not
+ * one LIKE per pair, which read the lot's doses again for every unit it went to.
+ */
+async function administeredByPair(q: Queryable, provinceCode: string, within: string, pairs: { unitPath: string; lotId: number }[], today: string): Promise<Map<string, DayCount[]>> {
   const out = new Map<string, DayCount[]>();
   if (!pairs.length) return out;
   const r = await q.query<{ unitPath: string; lotId: number; day: string; n: number }>(
-    `SELECT p.unit_path AS "unitPath", p.lot_id AS "lotId", d.given_on AS day, count(*)::int AS n
-       FROM unnest($2::text[], $3::bigint[]) AS p(unit_path, lot_id)
-       JOIN vaccine_dose d ON d.province_code = $1 AND d.lot_id = p.lot_id AND d.given_on <= $4 AND d.site_path LIKE p.unit_path || '%'
+    `WITH p AS (SELECT DISTINCT unit_path, lot_id FROM unnest($2::text[], $3::bigint[]) AS t(unit_path, lot_id)),
+          d AS (SELECT lot_id, site_path, given_on, count(*)::int AS n FROM vaccine_dose
+                 WHERE province_code = $1 AND lot_id IN (SELECT lot_id FROM p) AND site_path LIKE $5 || '%' AND given_on <= $4
+                 GROUP BY 1, 2, 3),
+          a AS (SELECT d.lot_id, d.given_on, d.n, left(d.site_path, k) AS prefix
+                  FROM d CROSS JOIN LATERAL generate_series(1, length(d.site_path)) AS k WHERE substr(d.site_path, k, 1) = '/')
+     SELECT p.unit_path AS "unitPath", p.lot_id AS "lotId", a.given_on AS day, sum(a.n)::int AS n
+       FROM a JOIN p ON p.lot_id = a.lot_id AND p.unit_path = a.prefix
       GROUP BY 1, 2, 3`,
-    [provinceCode, pairs.map((p) => p.unitPath), pairs.map((p) => p.lotId), today],
+    [provinceCode, pairs.map((p) => p.unitPath), pairs.map((p) => p.lotId), today, within],
   );
   for (const row of r.rows) {
     const k = `${row.unitPath}|${row.lotId}`;
@@ -96,10 +106,10 @@ export async function listAllocations(q: Queryable, caller: Caller, opts: { unit
       ORDER BY a.delivered_on DESC, a.id DESC LIMIT 5000`,
     [provinceCode, path, opts.unitPath ?? null, opts.lotId ?? null, opts.id ?? null],
   );
-  return withStatus(q, provinceCode, r.rows, today);
+  return withStatus(q, provinceCode, path, r.rows, today);
 }
 
-async function withStatus(q: Queryable, provinceCode: string, rows: RawAllocation[], today: string): Promise<AllocationRow[]> {
+async function withStatus(q: Queryable, provinceCode: string, within: string, rows: RawAllocation[], today: string): Promise<AllocationRow[]> {
   if (!rows.length) return [];
   // Every delivery of the same lot to the same unit counts in the first-in-first-out order,
   // including those the filter left out.
@@ -110,7 +120,7 @@ async function withStatus(q: Queryable, provinceCode: string, rows: RawAllocatio
       WHERE a.province_code = $1`,
     [provinceCode, pairs.map((p) => p.unitPath), pairs.map((p) => p.lotId)],
   );
-  const given = await administeredByPair(q, provinceCode, pairs, today);
+  const given = await administeredByPair(q, provinceCode, within, pairs, today);
   const rule = await completionRule(q, provinceCode);
   const byPair = new Map<string, { id: number; doses: number; deliveredOn: string }[]>();
   for (const d of deliveries.rows) {
