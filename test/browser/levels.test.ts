@@ -55,7 +55,8 @@ describe('levels: map → red unit → explanation → confirm', () => {
   it('the command staff see a district in red on the province map, open it and confirm level 4', async () => {
     const page = await open('chihuy');
     await page.goto('/levels');
-    await page.getByRole('heading', { name: 'Cấp độ dịch', level: 2 }).waitFor();
+    // The first read of the day builds the province's facts for the window (slow on a loaded machine).
+    await page.getByRole('heading', { name: 'Cấp độ dịch', level: 2 }).waitFor({ timeout: 120_000 });
     const shape = page.locator(`[data-testid="choropleth"] path[data-code="${district()}"]`);
     await shape.waitFor();
     await expect.poll(() => shape.evaluate((el) => getComputedStyle(el).fill)).toBe(RED);
@@ -122,6 +123,8 @@ describe('levels: map → red unit → explanation → confirm', () => {
     await page.getByTestId('capacity-form').waitFor();
     await screenshot(page, 'levels-inputs-phone');
     await page.getByRole('button', { name: 'Đóng', exact: true }).click();
+    await page.getByTestId('level-explanation').waitFor({ state: 'detached' });
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
     await page.getByTestId('levels-table').waitFor();
     expect(await overflowsHorizontally(page)).toBe(false);
     await screenshot(page, 'levels-commune-phone');

@@ -24,7 +24,7 @@ export function LevelBadge({ level, size = 'md', testId, compact = false }: { le
       </Badge>
     );
   return (
-    <Badge size={size} style={{ background: LEVEL_COLORS[level], color: LEVEL_TEXT_COLORS[level], textTransform: 'none', flexShrink: 0 }} data-testid={testId} data-level={level} title={t(`levels.name.${level}`)}>
+    <Badge size={size} style={{ background: LEVEL_COLORS[level], color: LEVEL_TEXT_COLORS[level], textTransform: 'none', flexShrink: 0, minWidth: 'max-content', overflow: 'visible' }} data-testid={testId} data-level={level} title={t(`levels.name.${level}`)}>
       {t('levels.levelN', { n: level })}
       {compact ? '' : ` · ${t(`levels.name.${level}`)}`}
     </Badge>

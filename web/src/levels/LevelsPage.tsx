@@ -2,7 +2,7 @@
 // table with the proposal, the official level and what changed; a click opens the explanation
 // (inputs, bands, the matrix cell, adjustments, ruleset version), the decision (confirm /
 // override with a reason) and the inputs by hand and capacity register. Date picker; phone first.
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Anchor, Badge, Button, Card, Drawer, Grid, Group, SegmentedControl, Skeleton, Stack, Table, Tabs, Text, Title, Tooltip } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconArrowUp, IconChevronRight } from '@tabler/icons-react';
@@ -31,7 +31,12 @@ function UnitDrawer({ code, date, onClose }: { code: string | null; date: string
   const phone = useMediaQuery('(max-width: 48em)');
   const canDecide = useCan('levels.decide');
   const canManage = useCan('levels.manage');
-  const d = useUnitLevel(code, date);
+  // The last unit opened stays in the drawer while it closes (no "loading" flash).
+  const [shownCode, setShownCode] = useState(code);
+  useEffect(() => {
+    if (code) setShownCode(code);
+  }, [code]);
+  const d = useUnitLevel(shownCode, date);
   return (
     <Drawer opened={!!code} onClose={onClose} position="right" size={phone ? '100%' : 'xl'} title={<Text fw={700}>{d.data?.unit.name ?? t('levels.loading')}</Text>} closeButtonProps={{ 'aria-label': t('levels.close') }}>
       {d.isPending ? (
@@ -86,6 +91,7 @@ export default function LevelsPage() {
   const by = (params.get('by') === 'official' ? 'official' : 'proposed') as 'proposed' | 'official';
   const openCode = params.get('open');
   const canManage = useCan('levels.manage');
+  const phone = useMediaQuery('(max-width: 48em)');
   const set = useCallback(
     (patch: Record<string, string | null>) =>
       setParams((p) => {
@@ -116,7 +122,70 @@ export default function LevelsPage() {
   const lang = currentLang();
   const atRoot = unit.code === me.unitCode;
 
-  const table = (
+  const flags = (r: LevelRow) => (
+    <Group gap={4}>
+      {r.changed && (
+        <Badge size="xs" color="orange" variant="light" data-testid="levels-changed" style={{ textTransform: 'none' }}>
+          {r.official ? t('levels.table.changed') : t('levels.table.undecided')}
+        </Badge>
+      )}
+      {r.pending && (
+        <Badge size="xs" color="red" variant="outline" style={{ textTransform: 'none' }}>
+          {t('levels.table.pending', { n: r.pending.level })}
+        </Badge>
+      )}
+      {r.manual && (
+        <Badge size="xs" color="orange" variant="filled" style={{ textTransform: 'none' }}>
+          {t('levels.source.manual')}
+        </Badge>
+      )}
+    </Group>
+  );
+  const drill = (r: LevelRow) =>
+    r.unitLevel !== 'village' && (
+      <Tooltip label={t('levels.table.drill')}>
+        <Button size="compact-sm" variant="subtle" aria-label={t('levels.table.drillOf', { name: r.name })} onClick={(e) => (e.stopPropagation(), set({ unit: r.code, open: null }))}>
+          <IconChevronRight size={18} />
+        </Button>
+      </Tooltip>
+    );
+  const name = (r: LevelRow) => (
+    <Anchor component="button" type="button" size="sm" ta="left" onClick={(e) => (e.stopPropagation(), set({ open: r.code }))} data-testid="levels-open">
+      {r.name}
+    </Anchor>
+  );
+  // On a phone: two columns (the unit with its figures, then both levels stacked).
+  const table = phone ? (
+    <Table highlightOnHover data-testid="levels-table" fz="sm" verticalSpacing={6}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>{t('levels.table.unit')}</Table.Th>
+          <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('levels.table.proposedOfficial')}</Table.Th>
+          <Table.Th />
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((r) => (
+          <Table.Tr key={r.code} data-code={r.code} style={{ cursor: 'pointer' }} onClick={() => set({ open: r.code })}>
+            <Table.Td>
+              {name(r)}
+              <Text size="xs" c="dimmed" className="tabular">
+                {t('levels.table.rateShort', { rate: formatNumber(r.casesPer100k, 1) })}
+              </Text>
+              {flags(r)}
+            </Table.Td>
+            <Table.Td>
+              <Stack gap={4} align="flex-start">
+                <LevelBadge level={r.proposed} size="sm" compact />
+                <LevelBadge level={r.official?.level} size="sm" compact />
+              </Stack>
+            </Table.Td>
+            <Table.Td style={{ width: 1 }}>{drill(r)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  ) : (
     <Table highlightOnHover data-testid="levels-table" fz="sm" verticalSpacing={6}>
       <Table.Thead>
         <Table.Tr>
@@ -131,26 +200,8 @@ export default function LevelsPage() {
         {rows.map((r) => (
           <Table.Tr key={r.code} data-code={r.code} style={{ cursor: 'pointer' }} onClick={() => set({ open: r.code })}>
             <Table.Td>
-              <Anchor component="button" type="button" size="sm" onClick={(e) => (e.stopPropagation(), set({ open: r.code }))} data-testid="levels-open">
-                {r.name}
-              </Anchor>
-              <Group gap={4}>
-                {r.changed && (
-                  <Badge size="xs" color="orange" variant="light" data-testid="levels-changed">
-                    {r.official ? t('levels.table.changed') : t('levels.table.undecided')}
-                  </Badge>
-                )}
-                {r.pending && (
-                  <Badge size="xs" color="red" variant="outline">
-                    {t('levels.table.pending', { n: r.pending.level })}
-                  </Badge>
-                )}
-                {r.manual && (
-                  <Badge size="xs" color="orange" variant="filled">
-                    {t('levels.source.manual')}
-                  </Badge>
-                )}
-              </Group>
+              {name(r)}
+              {flags(r)}
             </Table.Td>
             <Table.Td>
               <LevelBadge level={r.proposed} size="sm" compact />
@@ -161,15 +212,7 @@ export default function LevelsPage() {
             <Table.Td className="tabular" style={{ textAlign: 'right' }}>
               {formatNumber(r.casesPer100k, 1)}
             </Table.Td>
-            <Table.Td style={{ width: 1 }}>
-              {r.unitLevel !== 'village' && (
-                <Tooltip label={t('levels.table.drill')}>
-                  <Button size="compact-xs" variant="subtle" aria-label={t('levels.table.drillOf', { name: r.name })} onClick={(e) => (e.stopPropagation(), set({ unit: r.code, open: null }))}>
-                    <IconChevronRight size={16} />
-                  </Button>
-                </Tooltip>
-              )}
-            </Table.Td>
+            <Table.Td style={{ width: 1 }}>{drill(r)}</Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -216,7 +259,7 @@ export default function LevelsPage() {
                 <Skeleton height={320} />
               ) : map.error ? (
                 <ErrorAlert error={map.error} onRetry={() => void map.refetch()} />
-              ) : (
+              ) : !features.length && !outline ? null : (
                 <Choropleth
                   features={features}
                   outline={outline}
