@@ -27,6 +27,9 @@ interface Pending {
 
 const MAX_BATCH = 500;
 
+/** Statements written and rows in them, in this process (the group commit's batch size: rows / batches). */
+export const ingestStats = { batches: 0, rows: 0 };
+
 export class Ingest {
   private queue: Pending[] = [];
   private inflight = 0;
@@ -44,6 +47,21 @@ export class Ingest {
     if (this.closed) return Promise.reject(new Error('ingest closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private scheduled = false;
+  /**
+   * Writes on the next turn of the event loop, after the pending I/O: requests that arrived while a
+   * statement ran join the next batch. (PGlite runs in this thread, so during a statement nothing
+   * else is read; flushing at once would write them one by one.)
+   */
+  private schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
       this.pump();
     });
   }
@@ -56,7 +74,7 @@ export class Ingest {
         .catch(() => {})
         .finally(() => {
           this.inflight--;
-          if (this.queue.length) this.pump();
+          if (this.queue.length) this.schedule();
           else if (this.inflight === 0) this.idle.splice(0).forEach((f) => f());
         });
     }
@@ -85,6 +103,8 @@ export class Ingest {
   }
 
   private async insert(rows: VisitRow[]): Promise<Set<string>> {
+    ingestStats.batches++;
+    ingestStats.rows += rows.length;
     const r = await this.db.query<{ p: string; k: string }>(
       `INSERT INTO checkin.visit (province_code, at, venue_id, subject, full_name, phone, cccd, method, client_key)
        SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
