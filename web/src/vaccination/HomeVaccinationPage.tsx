@@ -91,10 +91,13 @@ export default function HomeVaccinationPage() {
                 {r.birthDate ? ` · ${r.birthDate.slice(0, 4)}` : ''}
               </Text>
               <Text size="sm" c="dimmed">
-                {[r.address, r.villageName, r.communeName].filter(Boolean).join(', ')}
+                {/* The registry's address often names the village and commune already. */}
+                {[r.address, r.villageName, r.communeName].filter((x, i) => x && (i === 0 || !(r.address ?? '').includes(x))).join(', ')}
               </Text>
             </div>
-            <Badge color={STATUS_COLOR[r.status]}>{t(`vaccCoverage.home.status.${r.status}`)}</Badge>
+            <Badge color={STATUS_COLOR[r.status]} style={{ flexShrink: 0 }}>
+              {t(`vaccCoverage.home.status.${r.status}`)}
+            </Badge>
           </Group>
           <Text size="sm" mt={4}>
             {t('vaccCoverage.home.reasonLine', { reason: r.reason, date: formatDate(r.requestedOn) })}
