@@ -1,11 +1,9 @@
 // Checks of one dose before it is written (entry, sweep, home vaccination, import row by row):
 // the bad inputs of issue 5 with stable codes. Pure and allocation-light: the import calls it for
 // every row with the policies in force on the row's date (schedule.ts policiesOn).
-import { addDays } from '../cases/dates.ts';
-import { parseCalendarDate } from '../people/normalize.ts';
 import type { VaccinationPolicies } from './policies.ts';
-import { additionalIndicated, addMonths, ageOn, boosterRuleFor, isPrimary, KIND_RANK, seriesLength, type VaccinationProfileFacts } from './schedule.ts';
-import { DOSE_KINDS, type DoseFact, type DoseKind } from './types.ts';
+import { additionalIndicated, addDays, addMonths, isIsoDate, ageOn, boosterRuleFor, isPrimary, KIND_RANK, productsByCode, seriesLength, type VaccinationProfileFacts } from './schedule.ts';
+import type { DoseFact, DoseKind } from './types.ts';
 
 export interface DoseFieldError {
   field: 'givenOn' | 'productCode' | 'kind' | 'overrideReason';
@@ -59,15 +57,14 @@ export const DOSE_ERROR_MESSAGES: Record<string, { vi: string; en: string }> = {
   interval_too_short: { vi: 'Chưa đủ khoảng cách tối thiểu; cần ghi lý do nếu vẫn tiêm', en: 'Before the minimum interval; a reason is required' },
 };
 
-const isDate = (s: string) => parseCalendarDate(s) === s;
 
 /** Checks a dose against the person's other doses and the policies in force on its date. */
 export function checkDose(input: DoseCheckInput, policies: VaccinationPolicies | null): DoseCheck {
   const errors: DoseFieldError[] = [];
   const out = (): DoseCheck => ({ errors, flagged: false, minimumOn: null });
   const { dose, birthDate } = input;
-  if (!(DOSE_KINDS as readonly string[]).includes(dose.kind)) errors.push({ field: 'kind', code: 'invalid_kind' });
-  if (!isDate(dose.givenOn)) {
+  if (!(dose.kind in KIND_RANK)) errors.push({ field: 'kind', code: 'invalid_kind' });
+  if (!isIsoDate(dose.givenOn)) {
     errors.push({ field: 'givenOn', code: 'invalid_date' });
     return out();
   }
@@ -75,7 +72,7 @@ export function checkDose(input: DoseCheckInput, policies: VaccinationPolicies |
   if (birthDate && dose.givenOn < birthDate) errors.push({ field: 'givenOn', code: 'before_birth' });
   if (errors.length) return out();
 
-  const product = policies?.products.find((p) => p.code === dose.productCode);
+  const product = policies ? productsByCode(policies.products).get(dose.productCode) : undefined;
   if (!policies || !product) {
     errors.push({ field: 'productCode', code: 'product_not_in_force' });
     return out();
@@ -92,7 +89,7 @@ export function checkDose(input: DoseCheckInput, policies: VaccinationPolicies |
     if (!errors.some((e) => e.code === 'duplicate_day')) errors.push({ field: 'givenOn', code: 'wrong_order' });
   }
 
-  const byCode = new Map(policies.products.map((p) => [p.code, p]));
+  const byCode = productsByCode(policies.products);
   const primaries = others.filter((d) => isPrimary(d.kind)).sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind]);
   const find = (k: DoseKind) => others.find((d) => d.kind === k);
   let from: string | null = null;

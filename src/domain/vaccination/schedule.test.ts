@@ -141,3 +141,20 @@ describe('schedule engine: contraindications and deferrals', () => {
     expect(status({ birthDate: ADULT, doses: one, on: '2021-09-01', profile: { deferral: 'deferred', deferralUntil: null } })).toMatchObject({ state: 'deferred', reason: 'deferred', dueOn: null });
   });
 });
+
+describe('date arithmetic without Date objects', () => {
+  it('agrees with the calendar for every day of several centuries', async () => {
+    const { addDays: ref } = await import('../cases/dates.ts');
+    const { addDays, isIsoDate } = await import('./schedule.ts');
+    let day = '1899-12-25';
+    const wrong: string[] = [];
+    for (let i = 0; i < 80_000; i++) {
+      if (addDays(day, 1) !== ref(day, 1) || (i % 97 === 0 && addDays(day, -400) !== ref(day, -400)) || !isIsoDate(day)) wrong.push(day);
+      day = ref(day, 1);
+    }
+    expect(wrong).toEqual([]);
+    for (const bad of ['2021-02-29', '2021-13-01', '2021-00-10', '2021-04-31', '2021-1-01', '2021/01/01', '20210101', 'abcd-ef-gh', '2000-02-30']) expect(isIsoDate(bad), bad).toBe(false);
+    expect(isIsoDate('2000-02-29')).toBe(true);
+    expect(isIsoDate('1900-02-29')).toBe(false);
+  });
+});

@@ -1,7 +1,6 @@
 // The schedule engine (domain.md §7): for a person on a date, the next dose, when it is due, when
 // it becomes overdue, and whether the person can have it at all, following the policies in force
 // on that date (vaccination.products, vaccination.boosters). Pure: callers load the versions.
-import { addDays } from '../cases/dates.ts';
 import { versionOn } from '../policies/registry.ts';
 import type { BoosterRule, BoostersPolicy, VaccinationPolicies, ProductsPolicy } from './policies.ts';
 import type { DoseFact, DoseKind, ProductPolicy, ScheduleStatus } from './types.ts';
@@ -43,14 +42,71 @@ export function birthdayAt(birthDate: string, years: number): string {
   return `${String(y).padStart(4, '0')}-${md}`;
 }
 
+// Calendar arithmetic on ISO dates without Date objects (the engine runs for millions of rows):
+// days from the civil date and back (H. Hinnant's algorithms), proleptic Gregorian calendar.
+const n2 = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48);
+const pad2 = (n: number) => (n < 10 ? '0' + n : String(n));
+const isLeap = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+export const daysInMonth = (y: number, m: number) => (m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]);
+
+/** Whether a string is a real calendar date written YYYY-MM-DD. */
+export function isIsoDate(s: string): boolean {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const y = n2(s, 0) * 100 + n2(s, 2);
+  const m = n2(s, 5);
+  const d = n2(s, 8);
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+function toDays(s: string): number {
+  let y = n2(s, 0) * 100 + n2(s, 2);
+  const m = n2(s, 5);
+  const d = n2(s, 8);
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function fromDays(z: number): string {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
+}
+
+/** Days later (or earlier, when negative). */
+export const addDays = (iso: string, days: number): string => fromDays(toDays(iso) + days);
+
 /** Calendar months later, the day clamped to the month's end (31/8 + 6 months = 28/2 or 29/2). */
 export function addMonths(iso: string, months: number): string {
-  const [y, m, d] = iso.split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
+  const y = n2(iso, 0) * 100 + n2(iso, 2);
+  const total = y * 12 + (n2(iso, 5) - 1) + months;
   const ny = Math.floor(total / 12);
   const nm = (total % 12) + 1;
-  const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
-  return `${String(ny).padStart(4, '0')}-${String(nm).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+  const d = Math.min(n2(iso, 8), daysInMonth(ny, nm));
+  return `${String(ny).padStart(4, '0')}-${pad2(nm)}-${pad2(d)}`;
+}
+
+const BY_CODE = new WeakMap<ProductPolicy[], Map<string, ProductPolicy>>();
+/** Products by code, built once per policy value (the engine runs for millions of people). */
+export function productsByCode(products: ProductPolicy[]): Map<string, ProductPolicy> {
+  let m = BY_CODE.get(products);
+  if (!m) BY_CODE.set(products, (m = new Map(products.map((p) => [p.code, p]))));
+  return m;
 }
 
 export const sortDoses = (doses: DoseFact[]) => [...doses].sort((a, b) => (a.givenOn < b.givenOn ? -1 : a.givenOn > b.givenOn ? 1 : KIND_RANK[a.kind] - KIND_RANK[b.kind]));
@@ -84,7 +140,7 @@ export function seriesLength(primaries: DoseFact[], byCode: Map<string, ProductP
 
 /** The date the primary series was complete (its last dose), else null. */
 export function fullyVaccinatedOn(doses: DoseFact[], products: ProductPolicy[]): string | null {
-  const byCode = new Map(products.map((p) => [p.code, p]));
+  const byCode = productsByCode(products);
   const primaries = sortDoses(doses.filter((d) => isPrimary(d.kind))).sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind]);
   const need = seriesLength(primaries, byCode);
   if (need == null || primaries.length < need) return null;
@@ -99,7 +155,7 @@ function timed(next: DoseKind, dueOn: string, overdueAfter: string | null, on: s
 
 function baseStatus(input: ScheduleInput, products: ProductPolicy[], boosters: BoostersPolicy): ScheduleStatus {
   const { on, profile } = input;
-  const byCode = new Map(products.map((p) => [p.code, p]));
+  const byCode = productsByCode(products);
   const doses = sortDoses(input.doses.filter((d) => d.givenOn <= on));
   const age = input.birthDate ? ageOn(input.birthDate, on) : null;
   const none = (reason: string, dueOn: string | null = null): ScheduleStatus => ({ state: 'not_eligible', nextKind: null, dueOn, overdueAfter: null, reason, fullyVaccinatedOn: null });
