@@ -30,6 +30,16 @@ const MAX_BATCH = 500;
 /** Statements written and rows in them, in this process (the group commit's batch size: rows / batches). */
 export const ingestStats = { batches: 0, rows: 0 };
 
+const rowKey = (provinceCode: string, clientKey: string, at: Date) => `${provinceCode} ${clientKey} ${at.getTime()}`;
+
+/** Two copies of one check-in in one batch: the statement stores one, and only the first copy is answered "stored". */
+function settle(batch: Pending[], stored: Set<string>) {
+  for (const p of batch) {
+    const k = rowKey(p.row.provinceCode, p.row.clientKey, p.row.at);
+    p.resolve(stored.delete(k));
+  }
+}
+
 export class Ingest {
   private queue: Pending[] = [];
   private inflight = 0;
@@ -82,16 +92,14 @@ export class Ingest {
 
   private async write(batch: Pending[]) {
     try {
-      const stored = await this.insert(batch.map((p) => p.row));
-      for (const p of batch) p.resolve(stored.has(p.row.provinceCode + ' ' + p.row.clientKey));
+      settle(batch, await this.insert(batch.map((p) => p.row)));
     } catch (e) {
       // A day without its partition (a clock far off, a server up for a week without the hourly job): made, then once more.
       if ((e as { code?: string }).code === '23514') {
         try {
           const days = [...new Set(batch.map((p) => vnDay(p.row.at)))].sort();
           await ensureDays(this.db, days[0], days[days.length - 1]);
-          const stored = await this.insert(batch.map((p) => p.row));
-          for (const p of batch) p.resolve(stored.has(p.row.provinceCode + ' ' + p.row.clientKey));
+          settle(batch, await this.insert(batch.map((p) => p.row)));
           return;
         } catch (e2) {
           for (const p of batch) p.reject(e2);
@@ -105,10 +113,10 @@ export class Ingest {
   private async insert(rows: VisitRow[]): Promise<Set<string>> {
     ingestStats.batches++;
     ingestStats.rows += rows.length;
-    const r = await this.db.query<{ p: string; k: string }>(
+    const r = await this.db.query<{ p: string; k: string; at: Date | string }>(
       `INSERT INTO checkin.visit (province_code, at, venue_id, subject, full_name, phone, cccd, method, client_key)
        SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-       ON CONFLICT DO NOTHING RETURNING province_code AS p, client_key AS k`,
+       ON CONFLICT DO NOTHING RETURNING province_code AS p, client_key AS k, at`,
       [
         rows.map((r) => r.provinceCode),
         rows.map((r) => r.at.toISOString()),
@@ -121,7 +129,7 @@ export class Ingest {
         rows.map((r) => r.clientKey),
       ],
     );
-    return new Set(r.rows.map((x) => x.p + ' ' + x.k));
+    return new Set(r.rows.map((x) => rowKey(x.p, x.k, new Date(x.at))));
   }
 
   /** Waits for everything queued to be written (shutdown). */
