@@ -56,12 +56,15 @@ describe('one row', () => {
     const r = readDoseRow(2, row({ site: ' Trạm Y tế ', given_on: '2021-08-20 08:30' }), map);
     expect(r).toEqual({
       ok: true,
-      dose: { rowNumber: 2, externalId: 'R1', cccd: '020190000123', personKey: null, nameSearch: null, birthDate: null, communeCode: null, productCode: 'astrazeneca', lotNumber: 'NJ1', dose: { number: 1 }, givenOn: '2021-08-20', siteName: 'Trạm Y tế', vaccinator: null, overrideReason: null },
+      dose: { rowNumber: 2, externalId: 'R1', cccd: '020190000123', personKey: null, fullName: null, nameSearch: null, birthDate: null, communeCode: null, productCode: 'astrazeneca', lotNumber: 'NJ1', dose: { number: 1 }, givenOn: '2021-08-20', siteName: 'Trạm Y tế', vaccinator: null, overrideReason: null },
     });
   });
   it('restores what spreadsheets drop: leading zeros of a CCCD and a commune code', () => {
     const r = readDoseRow(2, row({ cccd: 20190000123, full_name: 'Nguyễn Văn An', birth_date: new Date('1980-03-15T00:00:00Z'), commune_code: 5977 }), map);
-    expect(r.ok && [r.dose.cccd, r.dose.nameSearch, r.dose.birthDate, r.dose.communeCode]).toEqual(['020190000123', 'nguyen van an', '1980-03-15', '05977']);
+    expect(r.ok && [r.dose.cccd, r.dose.fullName, r.dose.nameSearch, r.dose.birthDate, r.dose.communeCode]).toEqual(['020190000123', 'Nguyễn Văn An', null, '1980-03-15', '05977']);
+    // Without a CCCD the name is the key: its search form is computed at once.
+    const r2 = readDoseRow(3, row({ cccd: '', full_name: 'Nguyễn  Văn An', birth_date: '15/03/1980', commune_code: '05977' }), map);
+    expect(r2.ok && r2.dose.nameSearch).toBe('nguyen van an');
   });
   it('lists every problem of a bad row', () => {
     const r = readDoseRow(3, row({ cccd: '12345', product: 'Không biết', lot_number: '', dose: 'x', given_on: '31/02/2021' }), map);

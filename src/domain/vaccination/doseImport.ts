@@ -185,7 +185,9 @@ export interface DoseRecord {
   externalId: string | null;
   cccd: string | null;
   personKey: string | null;
-  /** Name as a search key, birth date and commune code: the match when there is no CCCD (or it is unknown). */
+  /** The name as written, birth date and commune code: the match when there is no CCCD (or it is unknown). */
+  fullName: string | null;
+  /** The name as a search key, computed here only for rows without a CCCD or registry key (the import computes the others' when their CCCD is unknown). */
   nameSearch: string | null;
   birthDate: string | null;
   communeCode: string | null;
@@ -239,6 +241,11 @@ export class DoseRowCache {
   }
 }
 
+/** The registry's search key of a name ("Nguyễn  Văn An" → "nguyen van an"). */
+export function nameSearchOf(name: string): string | null {
+  return searchKey(normalizeName(name)) || null;
+}
+
 const get = (values: readonly RawValue[], map: DoseHeaderMap, c: DoseImportColumn): RawValue => (map[c] >= 0 ? values[map[c]] : undefined);
 
 /** Reads one row. Matching the person and lot, and the dose rules, come after (in the database). */
@@ -252,12 +259,12 @@ export function readDoseRow(rowNumber: number, values: readonly RawValue[], map:
   if (cccd && !/^\d{12}$/.test(cccd)) issues.push({ column: 'cccd', code: 'cccd.format' });
   const personKey = text(get(values, map, 'person_key')) || null;
   const name = text(get(values, map, 'full_name'));
-  const nameSearch = name ? searchKey(normalizeName(name)) || null : null;
+  const nameSearch = name && !cccd && !personKey ? nameSearchOf(name) : null;
   const rawBirth = get(values, map, 'birth_date');
   const birthDate = text(rawBirth) ? cache.date(rawBirth) : null;
   if (text(rawBirth) && !birthDate) issues.push({ column: 'birth_date', code: 'birth_date.format' });
   const communeCode = communeText(get(values, map, 'commune_code')) || null;
-  if (!cccd && !personKey && !(nameSearch && birthDate && communeCode) && !issues.some((i) => i.column === 'birth_date'))
+  if (!cccd && !personKey && !(name && birthDate && communeCode) && !issues.some((i) => i.column === 'birth_date'))
     issues.push({ column: map.cccd >= 0 ? 'cccd' : map.person_key >= 0 ? 'person_key' : 'full_name', code: 'person.identity_missing' });
 
   const rawProduct = text(get(values, map, 'product'));
@@ -302,7 +309,7 @@ export function readDoseRow(rowNumber: number, values: readonly RawValue[], map:
   if (issues.length) return { ok: false, issues };
   return {
     ok: true,
-    dose: { rowNumber, externalId, cccd, personKey, nameSearch, birthDate, communeCode, productCode: productCode!, lotNumber, dose: dose!, givenOn: givenOn!, siteName, vaccinator, overrideReason },
+    dose: { rowNumber, externalId, cccd, personKey, fullName: name || null, nameSearch, birthDate, communeCode, productCode: productCode!, lotNumber, dose: dose!, givenOn: givenOn!, siteName, vaccinator, overrideReason },
   };
 }
 

@@ -31,6 +31,7 @@ import {
   DoseRowCache,
   doseColumnLabel,
   mapDoseHeaders,
+  nameSearchOf,
   readDoseRow,
   resolveDoseKind,
   type DoseHeaderMap,
@@ -240,7 +241,7 @@ async function loadLots(q: Queryable, provinceCode: string): Promise<LotIndex> {
 // ---------------------------------------------------------------------------------------------
 // The job
 
-const STAGE_COLUMNS = ['row_number', 'cccd', 'person_key', 'name_search', 'birth_date', 'commune_code', 'product_code', 'lot_id', 'dose_kind', 'given_on', 'site_name', 'vaccinator', 'external_id', 'override_reason'];
+const STAGE_COLUMNS = ['row_number', 'cccd', 'person_key', 'full_name', 'name_search', 'birth_date', 'commune_code', 'product_code', 'lot_id', 'dose_kind', 'given_on', 'site_name', 'vaccinator', 'external_id', 'override_reason'];
 
 const DOSE_COLUMNS = [
   'province_code', 'person_id', 'unit_path', 'commune_code', 'product_code', 'lot_id', 'dose_kind', 'given_on', 'site_name', 'vaccinator',
@@ -280,7 +281,7 @@ const n = (x: number) => x.toLocaleString('vi-VN');
 /** Staging tables left by an import the process did not finish (a restart) are dropped. */
 export async function dropStaleStaging(q: Queryable) {
   const r = await q.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'vaccine\\_dose\\_import\\_%'`);
-  for (const t of r.rows) if (/^vaccine_dose_import_\d+(_res|_work)?$/.test(t.name)) await q.exec(`DROP TABLE IF EXISTS ${t.name}`);
+  for (const t of r.rows) if (/^vaccine_dose_import_\d+(_res|_work|_names)?$/.test(t.name)) await q.exec(`DROP TABLE IF EXISTS ${t.name}`);
 }
 
 export async function runDoseImport(db: Db, importer: DoseImporter, jobId: number, file: CheckedDoseFile, opts: DoseImportOptions = {}): Promise<DoseImportSummary> {
@@ -317,7 +318,7 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
 
     // 1. Read every row; copy the readable ones into the job's staging table.
     await db.exec(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS ${res}; DROP TABLE IF EXISTS ${stage};
-      CREATE ${unlogged}TABLE ${stage} (row_number int NOT NULL, cccd text, person_key text, name_search text, birth_date date, commune_code text,
+      CREATE ${unlogged}TABLE ${stage} (row_number int NOT NULL, cccd text, person_key text, full_name text, name_search text, birth_date date, commune_code text,
         product_code text NOT NULL, lot_id bigint NOT NULL, dose_kind text NOT NULL, given_on date NOT NULL, site_name text, vaccinator text,
         external_id text, override_reason text)`);
     const lines = file.kind === 'csv' ? await countLines(file.path) : 0;
@@ -365,7 +366,7 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
           counts.processedRows++;
           continue;
         }
-        buf += csvLine([rowNumber, d.cccd, d.personKey, d.nameSearch, d.birthDate, d.communeCode, d.productCode, lotId, kind, d.givenOn, d.siteName, d.vaccinator, d.externalId, d.overrideReason]);
+        buf += csvLine([rowNumber, d.cccd, d.personKey, d.nameSearch ? null : d.fullName, d.nameSearch, d.birthDate, d.communeCode, d.productCode, lotId, kind, d.givenOn, d.siteName, d.vaccinator, d.externalId, d.overrideReason]);
         if (++buffered >= readChunk) await flush();
       }
       const now = Date.now();
@@ -406,6 +407,17 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
     }
     // By name + birth date + commune: rows without a CCCD, or whose CCCD the registry does not
     // hold (then only people registered without one, so a CCCD never lands on someone else's record).
+    // The search key of a name is computed only for the rows that need it (few, after the CCCDs).
+    const unnamed = await db.query<{ row_number: number; full_name: string }>(
+      `SELECT s.row_number, s.full_name FROM ${stage} s WHERE s.name_search IS NULL AND s.full_name IS NOT NULL AND s.birth_date IS NOT NULL AND s.commune_code IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM ${res} r WHERE r.row_number = s.row_number)`,
+    );
+    if (unnamed.rows.length) {
+      const names = `${stage}_names`;
+      await db.exec(`DROP TABLE IF EXISTS ${names}; CREATE ${unlogged}TABLE ${names} (row_number int PRIMARY KEY, name_search text NOT NULL)`);
+      await db.copyFromCsv(names, ['row_number', 'name_search'], unnamed.rows.map((r) => csvLine([r.row_number, nameSearchOf(r.full_name) ?? ''])).join(''));
+      await db.exec(`UPDATE ${stage} s SET name_search = n.name_search FROM ${names} n WHERE s.row_number = n.row_number AND n.name_search <> ''; DROP TABLE ${names}`);
+    }
     const byName = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${stage} s WHERE s.name_search IS NOT NULL AND s.birth_date IS NOT NULL AND s.commune_code IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM ${res} r WHERE r.row_number = s.row_number)`,
@@ -670,7 +682,7 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
     });
     return { jobId, status: 'done', ...counts, flaggedRows, communes: communes.length, errorsCsv, message };
   } catch (e) {
-    await db.exec(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS ${res}; DROP TABLE IF EXISTS ${stage}`).catch(() => {});
+    await db.exec(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS ${res}; DROP TABLE IF EXISTS ${stage}_names; DROP TABLE IF EXISTS ${stage}`).catch(() => {});
     if (deferred.length) await restoreDeferredIndexes(db, lanes).catch(() => {});
     // Slices written before the failure stay: their coverage is brought up to date.
     if (touched.size) await db.tx((q) => refreshCoverage(q, pc, [...touched.keys()], [...touched.values()].reduce((a, b) => (a < b ? a : b)))).catch(() => {});
