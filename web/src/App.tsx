@@ -53,6 +53,8 @@ const DeclarationsPage = lazy(() => import('./checkpoints/DeclarationsPage.tsx')
 const DeclarePage = lazy(() => import('./checkpoints/DeclarePage.tsx'));
 const CheckpointsPage = lazy(() => import('./checkpoints/CheckpointsPage.tsx'));
 const LevelsPage = lazy(() => import('./levels/LevelsPage.tsx'));
+const DashboardPage = lazy(() => import('./dashboard/DashboardPage.tsx'));
+const PublicPage = lazy(() => import('./public/PublicPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -89,6 +91,7 @@ export function App() {
                 <Route path="/xac-minh" element={<VerifyCertificatePage />} />
                 <Route path="/dang-ky-dia-diem" element={<VenueRegisterPage />} />
                 <Route path="/khai-bao-y-te" element={<DeclarePage />} />
+                <Route path="/cong-khai" element={<PublicPage />} />
                 <Route element={<RequireAuth><Shell /></RequireAuth>}>
                   <Route index element={<Home />} />
                   <Route path="units/:code" element={<MapPage />} />
@@ -125,6 +128,7 @@ export function App() {
                   <Route path="declarations" element={<RequirePermission permission="declarations.read"><DeclarationsPage /></RequirePermission>} />
                   <Route path="checkpoints" element={<RequirePermission permission="checkpoints.read"><CheckpointsPage /></RequirePermission>} />
                   <Route path="levels" element={<RequirePermission permission="levels.read"><LevelsPage /></RequirePermission>} />
+                  <Route path="dashboard" element={<RequirePermission permission="levels.read"><DashboardPage /></RequirePermission>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

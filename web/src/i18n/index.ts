@@ -31,6 +31,8 @@ import checkpointsVi from './checkpoints.vi.json';
 import checkpointsEn from './checkpoints.en.json';
 import levelsVi from './levels.vi.json';
 import levelsEn from './levels.en.json';
+import dashboardVi from './dashboard.vi.json';
+import dashboardEn from './dashboard.en.json';
 
 export type Lang = 'vi' | 'en';
 export const LANGS: Lang[] = ['vi', 'en'];
@@ -46,7 +48,7 @@ function storedLang(): Lang {
 }
 
 i18n.use(initReactI18next).init({
-  resources: { vi: { translation: { ...vi, ...casesVi, ...fieldVi, ...testingVi, ...vaccinationVi, ...vaccRegistryVi, ...vaccCoverageVi, ...vaccSupplyVi, ...vaccCertificateVi, ...vaccImportVi, ...movementVi, ...checkinsVi, ...checkpointsVi, ...levelsVi } }, en: { translation: { ...en, ...casesEn, ...fieldEn, ...testingEn, ...vaccinationEn, ...vaccRegistryEn, ...vaccCoverageEn, ...vaccSupplyEn, ...vaccCertificateEn, ...vaccImportEn, ...movementEn, ...checkinsEn, ...checkpointsEn, ...levelsEn } } },
+  resources: { vi: { translation: { ...vi, ...casesVi, ...fieldVi, ...testingVi, ...vaccinationVi, ...vaccRegistryVi, ...vaccCoverageVi, ...vaccSupplyVi, ...vaccCertificateVi, ...vaccImportVi, ...movementVi, ...checkinsVi, ...checkpointsVi, ...levelsVi, ...dashboardVi } }, en: { translation: { ...en, ...casesEn, ...fieldEn, ...testingEn, ...vaccinationEn, ...vaccRegistryEn, ...vaccCoverageEn, ...vaccSupplyEn, ...vaccCertificateEn, ...vaccImportEn, ...movementEn, ...checkinsEn, ...checkpointsEn, ...levelsEn, ...dashboardEn } } },
   lng: storedLang(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false },

@@ -1,7 +1,7 @@
 // The app shell: header with the language switch and the user, navigation that collapses on phones.
 import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton, ScrollArea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconAffiliate, IconArrowsExchange, IconBarrierBlock, IconChecklist, IconClipboardList, IconFileImport, IconHomeShield, IconLogout, IconMap2, IconQrcode, IconScale, IconSearch, IconShieldCheck, IconTestPipe, IconTopologyStar3, IconTrafficLights, IconUserCircle, IconUsers, IconVaccine, IconVirus } from '@tabler/icons-react';
+import { IconAffiliate, IconGauge, IconArrowsExchange, IconBarrierBlock, IconChecklist, IconClipboardList, IconFileImport, IconHomeShield, IconLogout, IconMap2, IconQrcode, IconScale, IconSearch, IconShieldCheck, IconTestPipe, IconTopologyStar3, IconTrafficLights, IconUserCircle, IconUsers, IconVaccine, IconVirus } from '@tabler/icons-react';
 import { useEffect, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router-dom';
@@ -31,6 +31,7 @@ export function Shell() {
 
   const items: NavItem[] = [
     { to: `/units/${me.unitCode}`, label: t('nav.map'), icon: IconMap2, permission: 'units.read', match: (p) => p === '/' || p.startsWith('/units') },
+    { to: '/dashboard', label: t('dashboard.nav'), icon: IconGauge, permission: 'levels.read', match: (p) => p.startsWith('/dashboard') },
     { to: '/levels', label: t('levels.nav'), icon: IconTrafficLights, permission: 'levels.read', match: (p) => p.startsWith('/levels') },
     { to: '/people', label: t('nav.search'), icon: IconSearch, permission: 'people.search', match: (p) => p.startsWith('/people') },
     { to: '/cases', label: t('nav.cases'), icon: IconVirus, permission: 'cases.read', match: (p) => p.startsWith('/cases') && !p.startsWith('/cases/graph') && !p.startsWith('/cases/clusters') },

@@ -122,13 +122,13 @@ const routes: FastifyPluginAsync = async (app) => {
       const unit = await unitInScope(app.db, scope, (req.query as { unit?: string }).unit);
       if (!unit || unit.level === 'village') throw notFound();
       const shapes = await drawnBoundaries(app.db, scope, unit.code);
-      const kids = await app.db.query<{ code: string; name: string; level: string }>(`SELECT code, name, level FROM admin_unit WHERE province_code = $1 AND parent_code = $2`, [scope.provinceCode, unit.code]);
+      const kids = await app.db.query<{ code: string; name: string; level: string; population: number }>(`SELECT code, name, level, population FROM admin_unit WHERE province_code = $1 AND parent_code = $2`, [scope.provinceCode, unit.code]);
       const byCode = new Map(kids.rows.map((k) => [k.code, k]));
-      const features = shapes.filter((s) => byCode.has(s.code)).map((s) => ({ type: 'Feature' as const, id: s.code, geometry: s.geometry, properties: { code: s.code, name: byCode.get(s.code)!.name, level: byCode.get(s.code)!.level, bbox: s.bbox } }));
+      const features = shapes.filter((s) => byCode.has(s.code)).map((s) => ({ type: 'Feature' as const, id: s.code, geometry: s.geometry, properties: { code: s.code, name: byCode.get(s.code)!.name, level: byCode.get(s.code)!.level, population: Number(byCode.get(s.code)!.population), bbox: s.bbox } }));
       let outline = null;
       if (!features.length) {
         const [own] = await drawnBoundaries(app.db, scope, unit.code, true);
-        if (own) outline = { type: 'Feature' as const, id: own.code, geometry: own.geometry, properties: { code: unit.code, name: unit.name, level: unit.level, bbox: own.bbox } };
+        if (own) outline = { type: 'Feature' as const, id: own.code, geometry: own.geometry, properties: { code: unit.code, name: unit.name, level: unit.level, population: unit.population, bbox: own.bbox } };
       }
       return reply.header('cache-control', 'public, max-age=300').send({ type: 'FeatureCollection', unit: { code: unit.code, name: unit.name, level: unit.level, parentCode: unit.parentCode }, outline, features });
     },
