@@ -137,6 +137,11 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'chongdich-bench-doses-'));
   const csv = join(dir, 'doses.csv');
   const { db, kind, drop } = await freshDb();
+  // Stopped from outside (Ctrl-C, a timeout): the bench database is dropped all the same.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      void db.close().catch(() => {}).then(drop).finally(() => process.exit(130));
+    });
   try {
     await migrate(db);
     await importAdminUnits(db, JSON.parse(readFileSync(join(SHARED, 'admin-units/dvhcvn-2025-03-01.json'), 'utf8')), PROVINCE);
