@@ -38,6 +38,11 @@ export async function reportData(q: Queryable, scope: Scope, unit: UnitInfo, day
 export const LEVEL_NAMES: Record<number, string> = { 1: 'Cấp 1 – nguy cơ thấp (bình thường mới)', 2: 'Cấp 2 – nguy cơ trung bình', 3: 'Cấp 3 – nguy cơ cao', 4: 'Cấp 4 – nguy cơ rất cao' };
 export const UNIT_LEVEL_VI: Record<string, string> = { province: 'tỉnh', district: 'huyện', commune: 'xã', village: 'thôn' };
 export const fmtDate = (iso: string) => iso.slice(0, 10).split('-').reverse().join('/');
+/** hh:mm dd/mm/yyyy in Viet Nam. */
+export const fmtDateTime = (iso: string) => {
+  const v = new Date(Date.parse(iso) + 7 * 3_600_000).toISOString();
+  return `${v.slice(11, 16)} ${fmtDate(v)}`;
+};
 export const fmtNum = (x: number | null | undefined, digits = 0) =>
   x == null ? '—' : new Intl.NumberFormat('vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
 export const trend = (w: number, p: number) => (p === 0 ? (w === 0 ? 'không đổi' : 'tăng') : `${w >= p ? 'tăng' : 'giảm'} ${fmtNum(Math.abs(((w - p) / p) * 100), 1)} %`);
@@ -87,7 +92,7 @@ export function sections(d: ReportData) {
     levels: d.children.map((c) => [c.name, lvl(c.official?.level), c.proposed ? `Cấp ${c.proposed}` : '—', fmtNum(c.casesPer100k, 1), fmtNum(c.coverageFirstDose18Pct, 1)] as [string, string, string, string, string]),
     measures: [
       ...d.decisionsOfDay.map(
-        (x) => `${x.name}: ${x.kind === 'override' ? 'điều chỉnh' : 'xác nhận'} cấp ${x.level}${x.previousLevel ? ` (trước: cấp ${x.previousLevel})` : ''}, hiệu lực từ ${new Date(x.effectiveAt).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}${x.reason ? ` — ${x.reason}` : ''}.`,
+        (x) => `${x.name}: ${x.kind === 'override' ? 'điều chỉnh' : 'xác nhận'} cấp ${x.level}${x.previousLevel ? ` (trước: cấp ${x.previousLevel})` : ''}, hiệu lực từ ${fmtDateTime(x.effectiveAt)}${x.reason ? ` — ${x.reason}` : ''}.`,
       ),
       ...d.measures.map((m) => `Biện pháp theo cấp ${d.selfLevel}: ${m.vi}.`),
     ],

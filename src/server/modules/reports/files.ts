@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
-import { fmtDate, fmtNum, sections, UNIT_LEVEL_VI, type ReportData } from './data.ts';
+import { fmtDate, fmtDateTime, fmtNum, sections, UNIT_LEVEL_VI, type ReportData } from './data.ts';
 
 const FONT_FILES = {
   regular: '@expo-google-fonts/noto-serif/400Regular/NotoSerif_400Regular.ttf',
@@ -165,7 +165,7 @@ export async function reportPdf(d: ReportData): Promise<Buffer> {
   h2('VII. CÁC BIỆN PHÁP ĐÃ TRIỂN KHAI');
   for (const l of s.measures.length ? s.measures : ['Không có quyết định mới trong ngày.']) para(`- ${l}`);
   doc.moveDown(1.5);
-  doc.font('i').fontSize(9).text(`Số liệu tổng hợp từ hệ thống chongdich lúc ${new Date().toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}; ca mắc theo ngày báo cáo, ca nặng là ca cần hỗ trợ oxy (nặng, nguy kịch).`, left, doc.y, { width: W });
+  doc.font('i').fontSize(9).text(`Số liệu tổng hợp từ hệ thống chongdich lúc ${fmtDateTime(new Date().toISOString())}; ca mắc theo ngày báo cáo, ca nặng là ca cần hỗ trợ oxy (nặng, nguy kịch).`, left, doc.y, { width: W });
   doc.end();
   return done;
 }
