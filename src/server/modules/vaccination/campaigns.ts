@@ -76,14 +76,14 @@ async function measure(q: Queryable, provinceCode: string, unitPath: string, tar
   const where = `p.province_code = $1 AND p.unit_path LIKE $2 || '%' AND p.birth_date <= $3 AND ($4::date IS NULL OR p.birth_date > $4)
     AND ($5::text[] IS NULL OR EXISTS (SELECT 1 FROM vaccination_profile vp WHERE vp.province_code = p.province_code AND vp.person_id = p.id AND vp.priority_group = ANY($5)))`;
   const params = [provinceCode, unitPath, bornOnOrBefore, bornAfter, groups];
-  const population = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM person p WHERE ${where}`, params);
-  const doses = await q.query<{ day: string; n: number }>(
-      `SELECT d.given_on AS day, count(*)::int AS n FROM person p
-         JOIN vaccine_dose d ON d.province_code = p.province_code AND d.person_id = p.id AND d.dose_kind = $6 AND d.given_on <= $7
-        WHERE ${where} GROUP BY 1`,
+  // One pass over the people: those without the dose (by today) fall in the group of no day.
+  const r = await q.query<{ day: string | null; n: number }>(
+    `SELECT d.given_on AS day, count(*)::int AS n FROM person p
+       LEFT JOIN vaccine_dose d ON d.province_code = p.province_code AND d.person_id = p.id AND d.dose_kind = $6 AND d.given_on <= $7
+      WHERE ${where} GROUP BY 1`,
     [...params, target.doseKind, to],
   );
-  return { population: population.rows[0].n, doses: doses.rows };
+  return { population: r.rows.reduce((s, x) => s + x.n, 0), doses: r.rows.filter((x): x is { day: string; n: number } => x.day != null) };
 }
 
 async function progressOf(q: Queryable, caller: Caller, c: RawCampaign, unitCode?: string): Promise<CampaignDetail> {
