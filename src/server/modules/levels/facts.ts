@@ -154,6 +154,17 @@ export async function rebuildFacts(q: Queryable, provinceCode: string, from: str
  * than STALE_MS. Returns the range rebuilt, if any.
  */
 export async function ensureFacts(q: Queryable, provinceCode: string, from: string, to: string, today: string, now = new Date()): Promise<{ from: string; to: string } | null> {
+  const stale = await staleDays(q, provinceCode, from, to, today, now);
+  if (!stale.length) return null;
+  // Concurrent readers of the same stale days: the first rebuilds, the others find them fresh.
+  await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [provinceCode + ':level_fact']);
+  const still = await staleDays(q, provinceCode, stale[0], stale[stale.length - 1], today, now);
+  if (!still.length) return null;
+  await rebuildFacts(q, provinceCode, still[0], still[still.length - 1]);
+  return { from: still[0], to: still[still.length - 1] };
+}
+
+async function staleDays(q: Queryable, provinceCode: string, from: string, to: string, today: string, now: Date): Promise<string[]> {
   const built = await q.query<{ day: string; built_at: Date }>(
     `SELECT day::text AS day, built_at FROM level_fact_day WHERE province_code = $1 AND day BETWEEN $2::date AND $3::date`,
     [provinceCode, from, to],
@@ -175,7 +186,5 @@ export async function ensureFacts(q: Queryable, provinceCode: string, from: stri
     if (b == null) stale.push(d);
     else if (d >= recentFrom && (b < (changed ?? 0) || now.getTime() - b > STALE_MS)) stale.push(d);
   }
-  if (!stale.length) return null;
-  await rebuildFacts(q, provinceCode, stale[0], stale[stale.length - 1]);
-  return { from: stale[0], to: stale[stale.length - 1] };
+  return stale;
 }
