@@ -6,7 +6,7 @@ import { LEVEL_COLORS, type LevelNumber } from '../levels/api.ts';
 
 export const LEVEL_CLASSES: ColorClass[] = ([1, 2, 3, 4] as LevelNumber[]).map((n) => ({ from: n, to: n + 1, color: LEVEL_COLORS[n] }));
 
-export function LevelLegend() {
+export function LevelLegend({ noneLabel }: { noneLabel?: string }) {
   const { t } = useTranslation();
   return (
     <Group gap={8} wrap="wrap" data-testid="level-legend">
@@ -16,6 +16,12 @@ export function LevelLegend() {
           {t(`levels.name.${n}`)}
         </span>
       ))}
+      {noneLabel && (
+        <span style={{ display: 'inline-flex', alignItems: 'center', gap: 4, fontSize: 12 }}>
+          <span style={{ width: 14, height: 14, borderRadius: 3, background: '#e9ecef', border: '1px solid #ced4da' }} />
+          {noneLabel}
+        </span>
+      )}
     </Group>
   );
 }

@@ -131,7 +131,7 @@ export default function PublicPage() {
               ) : features.length ? (
                 <Choropleth features={features} layer={layer} values={values} classes={LEVEL_CLASSES} ariaLabel={t('dashboard.mapLabel', { name: s.data.unit.name })} onOpen={(c) => open(c)} maxHeight="55vh" />
               ) : null}
-              <LevelLegend />
+              <LevelLegend noneLabel={t('dashboard.public.none')} />
               <Table fz="sm" verticalSpacing={4} mt="xs" data-testid="public-children">
                 <Table.Tbody>
                   {s.data.children.map((c) => (
