@@ -196,6 +196,30 @@ for (const kind of DB_KINDS) {
       expect(after.unit.groups['18+']).toEqual(await reference(mine, '18+', today));
     });
 
+    it.runIf(kind === 'postgres')('lets dose writes of different communes refresh side by side, and those of one commune one after the other', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => (locked = r));
+      // A write in the commune holds its facts until it commits.
+      const first = ctx.db.tx(async (q) => {
+        await refreshCoverage(q, '20', [commune], today);
+        locked();
+        await held;
+      });
+      await isLocked;
+      const t0 = Date.now();
+      await ctx.db.tx((q) => refreshCoverage(q, '20', [otherCommune], today));
+      expect(Date.now() - t0).toBeLessThan(5000);
+      let sameDone = false;
+      const same = ctx.db.tx((q) => refreshCoverage(q, '20', [commune], today)).then(() => (sameDone = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sameDone).toBe(false);
+      release();
+      await Promise.all([first, same]);
+      expect(sameDone).toBe(true);
+    });
+
     const adultsWithoutDoses = async (communeCode: string) =>
       (
         await ctx.db.query<{ id: number }>(

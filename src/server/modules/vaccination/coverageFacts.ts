@@ -74,7 +74,7 @@ async function recompute(q: Queryable, provinceCode: string, communeCodes: strin
     const vals = [0, 0, 0, 0].map((_, i) => (i === col ? 'count(*)' : '0')).join(', ');
     return `SELECT commune_code, grp, greatest(${x}, $5::date), 0, ${vals} FROM pg WHERE ${x} > en AND ${x} < lv AND ${x} <= $6::date GROUP BY 1, 2, 3`;
   };
-  await lockFacts(q, provinceCode);
+  await lockFacts(q, provinceCode, communeCodes);
   await q.query(`DELETE FROM vaccination_coverage_daily WHERE province_code = $1 AND commune_code = ANY($2::text[]) AND day >= $3::date`, [provinceCode, communeCodes, fromDay]);
   await q.query(
     `WITH pp AS MATERIALIZED (${PERSON_DATES_SQL}),
@@ -107,11 +107,16 @@ async function recompute(q: Queryable, provinceCode: string, communeCodes: strin
 }
 
 /**
- * One writer of a province's facts at a time (dose writes, imports, the horizon's extension): two
- * recomputations of one commune would otherwise both insert its rows. Held to the commit.
+ * One writer of a commune's facts at a time (dose writes, imports, the horizon's extension): two
+ * recomputations of one commune would otherwise both insert its rows. The communes are locked in
+ * code order in one statement (so two writers of overlapping communes cannot deadlock), held to the
+ * commit; writes in different communes go side by side.
  */
-async function lockFacts(q: Queryable, provinceCode: string) {
-  await q.query(`SELECT pg_advisory_xact_lock(hashtext('vaccination_coverage:' || $1))`, [provinceCode]);
+async function lockFacts(q: Queryable, provinceCode: string, communeCodes: string[]) {
+  await q.query(
+    `SELECT count(pg_advisory_xact_lock(hashtext('vaccination_coverage:' || $1 || ':' || c))) FROM (SELECT DISTINCT unnest($2::text[]) AS c ORDER BY 1) x`,
+    [provinceCode, communeCodes],
+  );
   // The statements are planned as costly (a commune's people × groups) but run in tens of
   // milliseconds: compiling them (JIT) took longer than running them.
   await q.query(`SET LOCAL jit = off`);
@@ -126,7 +131,7 @@ const horizonOf = (today: string) => addDays(today, COVERAGE_HORIZON_DAYS);
 export async function refreshCoverage(q: Queryable, provinceCode: string, communeCodes: string[], fromDay: string): Promise<void> {
   const codes = [...new Set(communeCodes)].filter(Boolean);
   if (!codes.length) return;
-  await lockFacts(q, provinceCode);
+  await lockFacts(q, provinceCode, codes);
   const today = todayInVietnam();
   const horizon = horizonOf(today);
   let from = fromDay < COVERAGE_START ? COVERAGE_START : fromDay;
@@ -152,8 +157,8 @@ async function communesOf(q: Queryable, provinceCode: string): Promise<string[]>
 
 /** Rebuilds every commune's facts from the doses and the registry (after a people import, a restore). */
 export async function rebuildCoverage(q: Queryable, provinceCode: string, opts: { chunk?: number; onProgress?: (done: number, total: number) => void } = {}) {
-  await lockFacts(q, provinceCode);
   const codes = await communesOf(q, provinceCode);
+  await lockFacts(q, provinceCode, codes);
   const today = todayInVietnam();
   const products = await primaryDosesByProduct(q, provinceCode, today);
   await q.query(`DELETE FROM vaccination_coverage_daily WHERE province_code = $1 AND NOT (commune_code = ANY($2::text[]))`, [provinceCode, codes]);
@@ -170,7 +175,6 @@ export async function rebuildCoverage(q: Queryable, provinceCode: string, opts: 
  * (or have none): run at start and daily, so birthdays keep moving people between groups.
  */
 export async function extendCoverage(q: Queryable, provinceCode: string): Promise<number> {
-  await lockFacts(q, provinceCode);
   const today = todayInVietnam();
   const r = await q.query<{ code: string; last: string | null }>(
     `SELECT c.code, (SELECT max(f.day)::text FROM vaccination_coverage_daily f WHERE f.province_code = c.province_code AND f.commune_code = c.code AND f.age_group = 'all') AS last
@@ -185,6 +189,7 @@ export async function extendCoverage(q: Queryable, provinceCode: string): Promis
     const from = d.last == null ? COVERAGE_START : String(d.last).slice(0, 10);
     byFrom.set(from, [...(byFrom.get(from) ?? []), d.code]);
   }
+  await lockFacts(q, provinceCode, due.map((d) => d.code));
   const products = await primaryDosesByProduct(q, provinceCode, today);
   for (const [from, codes] of byFrom) {
     for (let i = 0; i < codes.length; i += 20) await recompute(q, provinceCode, codes.slice(i, i + 20), from, horizonOf(today), products);
