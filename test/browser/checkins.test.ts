@@ -160,6 +160,26 @@ describe('check-ins: register → approve → poster QR → check in → case �
     await desk.goto(`/exposures?status=accepted`);
     await desk.getByTestId('exposure-suggestion').first().waitFor();
     await screenshot(desk, 'checkins-exposures-desktop');
+  });
+
+  it('the contact asks “was I exposed?” on the light page with the code the administrator reads in the outbox', async () => {
+    const page = await open(null);
+    await page.goto('/ci/tra-cuu.html');
+    await page.getByRole('textbox', { name: 'Số điện thoại' }).fill('0' + people[1].phone.slice(3));
+    await page.getByRole('button', { name: 'Gửi mã xác nhận' }).click();
+    await page.getByText('Mã xác nhận đã được gửi tới số điện thoại.').waitFor();
+    const admin = await open('admin', DESKTOP);
+    await admin.goto('/exposures');
+    const box = admin.getByTestId('outbox');
+    await box.getByText('Ma xac nhan').first().waitFor();
+    await screenshot(admin, 'checkins-outbox-desktop');
+    const code = /(\d{6})/.exec((await box.locator('tbody tr').first().innerText()))![1];
+    await page.getByRole('textbox', { name: 'Mã xác nhận (6 số)' }).fill(code);
+    await page.getByRole('button', { name: 'Xem lịch sử quét mã' }).click();
+    await page.getByText('Có ca bệnh đã xác định có mặt').waitFor();
+    await page.locator('li.exp', { hasText: 'Tạp hóa Bà Tư' }).waitFor();
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'checkins-lookup-phone');
     expect(problems.flat()).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { PageLoader } from '../common/PageLoader.tsx';
 import { useUrlParams } from '../lib/urlParams.ts';
 import { useExposures } from './api.ts';
 import { SuggestionList } from './SuggestionList.tsx';
+import { OutboxCard } from './OutboxCard.tsx';
 
 export default function ExposuresPage() {
   const { t } = useTranslation();
@@ -31,6 +32,7 @@ export default function ExposuresPage() {
       {q.isPending && <PageLoader />}
       {q.error && <ErrorAlert error={q.error} onRetry={() => void q.refetch()} />}
       {q.data && <SuggestionList items={q.data.items} showCase />}
+      <OutboxCard />
     </Stack>
   );
 }
