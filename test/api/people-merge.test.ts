@@ -86,6 +86,40 @@ for (const kind of DB_KINDS) {
       expect(audited.rows[0].details.merged).toBe(ids.anAgain);
     });
 
+    it('moves the merged record\'s doses (the same dose kept once) and refuses two different doses of one kind', async () => {
+      const xa = await ctx.as('xa');
+      const commune = ctx.demo.logins.find((l) => l.username === 'xa')!.unitCode;
+      const [{ path }] = (await ctx.db.query<{ path: string }>(`SELECT path FROM admin_unit WHERE province_code = '20' AND code = $1`, [commune])).rows;
+      const person = async (key: string, name: string, search: string) =>
+        Number((await ctx.db.query<{ id: number }>(
+          `INSERT INTO person (province_code, natural_key, full_name, name_search, birth_date, sex, commune_code, unit_path) VALUES ('20', $1, $2, $3, '1975-03-03', 'F', $4, $5) RETURNING id`,
+          [key, name, search, commune, path],
+        )).rows[0].id);
+      const lot = Number((await ctx.db.query<{ id: number }>(
+        `INSERT INTO vaccine_lot (province_code, product_code, lot_number, doses_received) VALUES ('20', 'astrazeneca', 'MERGE-01', 100) ON CONFLICT (province_code, product_code, lot_number) DO UPDATE SET doses_received = 100 RETURNING id`,
+      )).rows[0].id);
+      const dose = (personId: number, kind: string, on: string) =>
+        ctx.db.query(`INSERT INTO vaccine_dose (province_code, person_id, unit_path, commune_code, product_code, lot_id, dose_kind, given_on) VALUES ('20', $1, $2, $3, 'astrazeneca', $4, $5, $6)`, [personId, path, commune, lot, kind, on]);
+      const keep = await person('t:mai thi gop|1975-03-03', 'Mai Thị Góp', 'mai thi gop');
+      const drop = await person('t:mai thi gop|1975-03-03|2', 'Mai Thị Góp', 'mai thi gop');
+      await dose(keep, 'primary_1', '2021-08-02');
+      await dose(drop, 'primary_1', '2021-08-02');
+      await dose(drop, 'primary_2', '2021-10-25');
+      const res = await xa.post('/api/people/merge', { keepId: keep, mergeId: drop, reason: 'Hai bản ghi của một người' });
+      expect(res.statusCode, res.body).toBe(200);
+      const doses = (await ctx.db.query<{ kind: string }>(`SELECT dose_kind AS kind FROM vaccine_dose WHERE province_code = '20' AND person_id = $1 ORDER BY dose_kind`, [keep])).rows;
+      expect(doses.map((d) => d.kind)).toEqual(['primary_1', 'primary_2']);
+      // Two records with a different first dose: which one is true is for an officer to settle first.
+      const a = await person('t:mai thi hai|1975-03-03', 'Mai Thị Hai', 'mai thi hai');
+      const b = await person('t:mai thi hai|1975-03-03|2', 'Mai Thị Hai', 'mai thi hai');
+      await dose(a, 'primary_1', '2021-08-02');
+      await dose(b, 'primary_1', '2021-09-09');
+      const refused = await xa.post('/api/people/merge', { keepId: a, mergeId: b, reason: 'Hai bản ghi của một người' });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error.fields[0]).toMatchObject({ field: 'mergeId', code: 'different_doses', message: 'primary_1' });
+      expect((await ctx.db.query(`SELECT 1 FROM person WHERE province_code = '20' AND id = $1`, [b])).rows).toHaveLength(1);
+    });
+
     it('keeps a merged record merged when the registry file it came from is imported again', async () => {
       const admin = await ctx.as('admin');
       const xa = await ctx.as('xa');

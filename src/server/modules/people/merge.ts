@@ -8,6 +8,7 @@ import type { Scope } from '../units/store.ts';
 import { duplicateReasons, mergeConflicts, mergedFacts, type PersonFacts } from '../../../domain/people/duplicates.ts';
 import { searchKey } from '../../../domain/people/normalize.ts';
 import { movePersonRecords } from '../cases/personMerge.ts';
+import { moveOtherAreasRecords } from './mergeReferences.ts';
 import { getPerson, type PersonRow } from './store.ts';
 
 const facts = (p: PersonRow): PersonFacts => ({ id: Number(p.id), cccd: p.cccd, phone: p.phone, fullName: p.fullName, birthDate: p.birthDate, sex: p.sex, householdId: p.householdId, address: p.address });
@@ -36,10 +37,12 @@ export async function mergePeople(q: Queryable, req: FastifyRequest, scope: Scop
   if (!keep || !drop) throw notFound();
   const conflicts = mergeConflicts(facts(keep), facts(drop));
   if (conflicts.length) throw new AppError(409, 'conflict', conflicts.map((code) => ({ field: 'mergeId', code })));
-  const moved = await movePersonRecords(q, scope.provinceCode, mergeId, keepId);
+  const others = await moveOtherAreasRecords(q, scope.provinceCode, mergeId, keepId);
+  const moved = { ...(await movePersonRecords(q, scope.provinceCode, mergeId, keepId)), ...others.moved };
   const merged = mergedFacts(facts(keep), facts(drop));
   const snapshot = await q.query(`SELECT * FROM person WHERE province_code = $1 AND id = $2`, [scope.provinceCode, mergeId]);
   await q.query(`DELETE FROM person WHERE province_code = $1 AND id = $2`, [scope.provinceCode, mergeId]);
+  await others.refresh();
   // The registry counts one person fewer in the units above the merged record.
   await q.query(`UPDATE admin_unit SET population = greatest(population - 1, 0) WHERE province_code = $1 AND $2 LIKE path || '%'`, [scope.provinceCode, snapshot.rows[0].unit_path]);
   await q.query(
