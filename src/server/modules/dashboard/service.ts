@@ -7,7 +7,6 @@ import type { Queryable } from '../../db/index.ts';
 import type { Scope } from '../units/store.ts';
 import { addDays, ensureFacts } from '../levels/facts.ts';
 import { levelsOf, type UnitLevelRow } from '../levels/service.ts';
-import { factsUnder } from '../vaccination/coverage.ts';
 import { badRequest } from '../../errors.ts';
 import { todayInVietnam } from '../imports/service.ts';
 import { parseCalendarDate } from '../../../domain/people/normalize.ts';
@@ -52,11 +51,42 @@ export async function unitInScope(q: Queryable, scope: Scope, code: string | und
   return u ? { ...u, population: Number(u.population) } : null;
 }
 
+type Counts = { population: number; atLeastOne: number; fully: number; booster: number; booster2: number };
+type Cov = { all: Counts; '18+': Counts };
+
+/**
+ * Coverage counts (everyone and 18+) of the communes under a path on each of some days, from the
+ * vaccination area's daily facts: the latest change point on or before each day, one index probe
+ * per commune, group and day (two groups only, one statement).
+ */
+async function coverageOn(q: Queryable, provinceCode: string, path: string, days: string[]): Promise<Cov[]> {
+  const r = await q.query<{ day: string; grp: 'all' | '18+'; population: number; a: number; f: number; b: number; b2: number }>(
+    `SELECT d.day::text AS day, g.grp, sum(x.population)::int AS population, sum(x.at_least_one)::int AS a, sum(x.fully)::int AS f, sum(x.booster)::int AS b, sum(x.booster_2)::int AS b2
+       FROM admin_unit c
+       CROSS JOIN unnest($3::date[]) AS d(day)
+       CROSS JOIN unnest(ARRAY['all', '18+']::text[]) AS g(grp)
+       JOIN LATERAL (
+         SELECT population, at_least_one, fully, booster, booster_2 FROM vaccination_coverage_daily f
+          WHERE f.province_code = $1 AND f.commune_code = c.code AND f.age_group = g.grp AND f.day <= d.day
+          ORDER BY f.day DESC LIMIT 1
+       ) x ON true
+      WHERE c.province_code = $1 AND c.level = 'commune' AND c.path LIKE $2 || '%'
+      GROUP BY 1, 2`,
+    [provinceCode, path, days],
+  );
+  const empty = (): Counts => ({ population: 0, atLeastOne: 0, fully: 0, booster: 0, booster2: 0 });
+  return days.map((day) => {
+    const out: Cov = { all: empty(), '18+': empty() };
+    for (const x of r.rows) if (x.day === day) out[x.grp] = { population: n(x.population), atLeastOne: n(x.a), fully: n(x.f), booster: n(x.b), booster2: n(x.b2) };
+    return out;
+  });
+}
+
 /** The headline figures of a unit on a day (all from daily facts or indexed counts). */
 export async function headline(q: Queryable, provinceCode: string, unit: UnitInfo, day: string) {
   const w0 = addDays(day, -6);
   const w1 = addDays(day, -13);
-  const [facts, tests, cov, covWeek, covPrev, quarantine, beds] = await Promise.all([
+  const [facts, tests, covs, quarantine, beds] = await Promise.all([
     q.query<{ d: string; cc: number; qc: number; ox: number; dd: number }>(
       `SELECT CASE WHEN day = $3::date THEN 'day' WHEN day >= $4::date THEN 'week' ELSE 'prev' END AS d,
               sum(community_cases)::int AS cc, sum(quarantine_cases)::int AS qc, sum(oxygen_cases)::int AS ox, sum(deaths)::int AS dd
@@ -69,9 +99,7 @@ export async function headline(q: Queryable, provinceCode: string, unit: UnitInf
          FROM testing_daily WHERE province_code = $1 AND unit_path LIKE $2 || '%' AND day BETWEEN $5::date AND $3::date GROUP BY 1`,
       [provinceCode, unit.path, day, w0, w1],
     ),
-    factsUnder(q, provinceCode, [unit.path], day),
-    factsUnder(q, provinceCode, [unit.path], addDays(day, -7)),
-    factsUnder(q, provinceCode, [unit.path], addDays(day, -14)),
+    coverageOn(q, provinceCode, unit.path, [day, addDays(day, -1), addDays(day, -7), addDays(day, -14)]),
     q.query<{ kind: string; n: number; started: number }>(
       `SELECT kind, count(*)::int AS n, count(*) FILTER (WHERE start_date = $3::date)::int AS started FROM quarantine_order
         WHERE province_code = $1 AND unit_path LIKE $2 || '%' AND status <> 'cancelled' AND start_date <= $3::date
@@ -104,12 +132,12 @@ export async function headline(q: Queryable, provinceCode: string, unit: UnitInf
   };
   const resulted = tfig('resulted');
   const positive = tfig('positive');
-  const doseSum = (g: ReturnType<typeof cov.get>) => (g ? g.all.atLeastOne + g.all.fully + g.all.booster + g.all.booster2 : 0);
-  const c = cov.get(unit.path)!;
+  const [c, cDay, cWeek, cPrev] = covs;
   const adults = c['18+'];
-  const dosesWeek = doseSum(c) - doseSum(covWeek.get(unit.path));
-  const dosesPrev = doseSum(covWeek.get(unit.path)) - doseSum(covPrev.get(unit.path));
-  const dosesDay = doseSum(c) - doseSum((await factsUnder(q, provinceCode, [unit.path], addDays(day, -1))).get(unit.path));
+  const doseSum = (g: Cov) => g.all.atLeastOne + g.all.fully + g.all.booster + g.all.booster2;
+  const dosesWeek = doseSum(c) - doseSum(cWeek);
+  const dosesPrev = doseSum(cWeek) - doseSum(cPrev);
+  const dosesDay = doseSum(c) - doseSum(cDay);
   const qrows = new Map(quarantine.rows.map((r) => [r.kind, r]));
   const b = beds.rows[0];
   return {
