@@ -234,7 +234,7 @@ export default function DashboardPage() {
     const days = c.days.map((x) => formatDate(x).slice(0, 5));
     return {
       tooltip: { trigger: 'axis' },
-      legend: { top: 0, type: 'scroll', data: [t('dashboard.curve.community'), t('dashboard.curve.quarantine'), t('dashboard.curve.onset')] },
+      legend: { top: 0, itemGap: 8, data: [t('dashboard.curve.community'), t('dashboard.curve.quarantine'), t('dashboard.curve.onset')] },
       grid: { left: 40, right: 12, top: 36, bottom: 28 },
       xAxis: { type: 'category', data: days },
       yAxis: { type: 'value', minInterval: 1 },
