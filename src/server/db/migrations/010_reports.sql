@@ -18,3 +18,7 @@ CREATE TABLE daily_report (
   PRIMARY KEY (province_code, id)
 );
 CREATE INDEX daily_report_day ON daily_report (province_code, unit_path, day DESC, id DESC);
+
+-- The dashboard's reads check whether a case changed since the level facts were built
+-- (levels/facts.ts: max(updated_at) of the province's cases) — an index probe instead of a scan.
+CREATE INDEX IF NOT EXISTS case_record_updated ON case_record (province_code, updated_at);
