@@ -8,6 +8,7 @@ import { DB_KINDS } from '../helpers/db.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
 import { addDays } from '../../src/server/modules/levels/facts.ts';
+import { runDailyReports, scheduleTime } from '../../src/server/modules/reports/routes.ts';
 
 const today = todayInVietnam();
 
@@ -155,6 +156,21 @@ for (const kind of DB_KINDS) {
       expect((await xa.post('/api/reports/daily', { unit: province.code })).statusCode).toBe(404);
       expect((await admin.get('/api/reports/daily/999999/pdf')).statusCode).toBe(404);
       expect((await admin.get(`/api/reports/daily/${r.id}/docx`)).statusCode).toBe(400);
+    });
+
+    it('the daily run makes the province report once, after the set time', async () => {
+      expect(scheduleTime('17:00')).toEqual({ h: 17, m: 0 });
+      expect(scheduleTime('off')).toBeNull();
+      const at = { h: 17, m: 0 };
+      const instant = (hhmm: string) => new Date(`${today}T${hhmm}:00+07:00`);
+      expect(await runDailyReports(ctx.db, instant('16:59'), at)).toEqual([]);
+      const made = await runDailyReports(ctx.db, instant('17:01'), at);
+      expect(made.map((r) => [r.unitCode, r.day, r.trigger])).toEqual([[province.code, today, 'schedule']]);
+      expect(await runDailyReports(ctx.db, instant('18:30'), at)).toEqual([]);
+      const kept = (await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM daily_report WHERE trigger = 'schedule' AND day = $1`, [today])).rows[0].n;
+      expect(kept).toBe(1);
+      const admin = await ctx.as('admin');
+      expect((await admin.get('/api/reports/daily')).json().some((r: { trigger: string }) => r.trigger === 'schedule')).toBe(true);
     });
 
     it('the public endpoints answer without login, with levels and counts and no personal data', async () => {

@@ -10,7 +10,7 @@ import { notFound } from '../../errors.ts';
 import { audit } from '../../plugins/audit.ts';
 import { scopeOf } from '../units/routes.ts';
 import { todayInVietnam } from '../imports/service.ts';
-import type { Queryable } from '../../db/index.ts';
+import type { Db, Queryable } from '../../db/index.ts';
 import type { Scope } from '../units/store.ts';
 import { checkDay, unitInScope, type UnitInfo } from '../dashboard/service.ts';
 import { reportData } from './data.ts';
@@ -40,6 +40,30 @@ export function scheduleTime(v = process.env.DAILY_REPORT_AT): { h: number; m: n
   const m = /^(\d{1,2}):(\d{2})$/.exec(v ?? '17:00');
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return { h: 17, m: 0 };
   return { h: Number(m[1]), m: Number(m[2]) };
+}
+
+/**
+ * The daily run: once the time of day (Viet Nam) has passed, each province's report for the day
+ * is generated once (trigger 'schedule'); earlier, or when already made, nothing is done.
+ */
+export async function runDailyReports(db: Db, now: Date, at = scheduleTime()) {
+  if (!at) return [];
+  const vn = new Date(now.getTime() + 7 * 3_600_000); // Viet Nam wall clock, read as UTC
+  if (vn.getUTCHours() * 60 + vn.getUTCMinutes() < at.h * 60 + at.m) return [];
+  const day = vn.toISOString().slice(0, 10);
+  const made = [];
+  const provinces = await db.query<{ province_code: string; path: string; code: string }>(`SELECT province_code, path, code FROM admin_unit WHERE level = 'province'`);
+  for (const p of provinces.rows) {
+    const scope = { provinceCode: p.province_code, path: p.path };
+    const r = await db.tx(async (q) => {
+      await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [p.province_code + ':daily_report']);
+      const done = await q.query(`SELECT 1 FROM daily_report WHERE province_code = $1 AND unit_code = $2 AND day = $3 AND trigger = 'schedule'`, [p.province_code, p.code, day]);
+      if (done.rows.length) return null;
+      return generateReport(q, scope, (await unitInScope(q, scope, p.code))!, day, 'schedule', null);
+    });
+    if (r) made.push(r);
+  }
+  return made;
 }
 
 const routes: FastifyPluginAsync = async (app) => {
@@ -124,21 +148,10 @@ const routes: FastifyPluginAsync = async (app) => {
   let timer: NodeJS.Timeout | null = null;
   let running = false;
   const tick = async () => {
-    const at = scheduleTime();
-    if (!at || running) return;
-    const now = new Date(Date.now() + 7 * 3_600_000); // Viet Nam wall clock, read as UTC
-    if (now.getUTCHours() * 60 + now.getUTCMinutes() < at.h * 60 + at.m) return;
-    const day = todayInVietnam();
+    if (running) return;
     running = true;
     try {
-      const provinces = await app.db.query<{ province_code: string; path: string; code: string }>(`SELECT province_code, path, code FROM admin_unit WHERE level = 'province'`);
-      for (const p of provinces.rows) {
-        const done = await app.db.query(`SELECT 1 FROM daily_report WHERE province_code = $1 AND unit_code = $2 AND day = $3 AND trigger = 'schedule'`, [p.province_code, p.code, day]);
-        if (done.rows.length) continue;
-        const scope = { provinceCode: p.province_code, path: p.path };
-        const r = await app.db.tx(async (q) => generateReport(q, scope, (await unitInScope(q, scope, p.code))!, day, 'schedule', null));
-        app.log.info({ report: r }, 'daily report generated');
-      }
+      for (const r of await runDailyReports(app.db, new Date())) app.log.info({ report: r }, 'daily report generated');
     } catch (err) {
       app.log.error({ err }, 'daily report generation failed');
     } finally {
