@@ -4,7 +4,7 @@
 // traces: each recent case at its commune's market on the days before its report, the venue
 // contacts the outbreak recorded there within the hour, and a few visitors not in the registry —
 // so a tracer opening a case finds suggestions. Written with INSERT … SELECT in the database (no
-// rows through JavaScript): a few thousand rows at the tests' scale, about 200,000 at scale 1.
+// rows through JavaScript): a few thousand rows at the tests' scale, about 70,000 at scale 1.
 import type { Db } from '../db/index.ts';
 import { ensureDays } from '../modules/checkins/partitions.ts';
 import { venueCode } from '../../domain/checkins/venue.ts';
@@ -26,8 +26,8 @@ export interface CheckinsDemoCounts {
 export const noDemoCheckins: CheckinsDemoCounts = { venues: 0, checkins: 0, outbreakCheckins: 0 };
 
 const DAYS = 21;
-/** People who check in somewhere, at most (keeps scale 1 at about 200,000 check-ins). */
-const MAX_PARTICIPANTS = 30_000;
+/** People who check in somewhere, at most (keeps scale 1 at about 70,000 check-ins: the demo's build time). */
+const MAX_PARTICIPANTS = 10_000;
 const SHOPS: [string, string][] = [
   ['Tạp hóa Minh Anh', 'shop'],
   ['Cửa hàng Hương Giang', 'shop'],

@@ -7,6 +7,7 @@ import type { Db, Queryable } from '../db/index.ts';
 import { csvLine } from '../../domain/demo/csv.ts';
 import { planVaccination, type VaccCommune, type VaccHousehold } from '../../domain/demo/vaccination.ts';
 import { rebuildCoverage } from '../modules/vaccination/coverageFacts.ts';
+import { deferIndexes, restoreDeferredIndexes } from '../modules/imports/store.ts';
 
 export interface VaccinationDemoOptions {
   provinceCode: string;
@@ -66,6 +67,8 @@ export async function createDemoVaccination(db: Db, o: VaccinationDemoOptions): 
   const communesByCode = new Map(input.communes.map((c) => [c.code, c]));
   let casesUpdated = 0;
 
+  // A whole province's doses go in without the dose table's secondary indexes, built once after.
+  if (plan.doses.length >= 50_000) await deferIndexes(db, 'vaccine_dose');
   await db.tx(async (q) => {
     // Lots, then their allocations (district rows first: commune rows name them as parent).
     const lotIds = new Map<string, number>();
@@ -175,6 +178,7 @@ export async function createDemoVaccination(db: Db, o: VaccinationDemoOptions): 
     );
     casesUpdated = r.rowCount ?? 0;
   });
+  await restoreDeferredIndexes(db, 2);
   await db.exec('ANALYZE vaccine_dose; ANALYZE vaccination_profile; ANALYZE sweep_visit;');
   progress(4);
   // Every commune's facts, built in chunks of communes (a refresh would take the communes without facts one by one).
