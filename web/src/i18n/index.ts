@@ -35,6 +35,25 @@ import dashboardVi from './dashboard.vi.json';
 import dashboardEn from './dashboard.en.json';
 
 export type Lang = 'vi' | 'en';
+
+type Strings = { [key: string]: string | Strings };
+
+/**
+ * The areas' strings files merged key by key, so two files may share a top-level key
+ * (`levels`: the unit levels and the epidemic levels); a string defined twice keeps the first
+ * (test: web/src/i18n/strings.test.ts finds none).
+ */
+export function mergeStrings(...files: Strings[]): Strings {
+  const out: Strings = {};
+  for (const file of files) {
+    for (const [k, v] of Object.entries(file)) {
+      const have = out[k];
+      if (have === undefined) out[k] = typeof v === 'string' ? v : mergeStrings(v);
+      else if (typeof have !== 'string' && typeof v !== 'string') out[k] = mergeStrings(have, v);
+    }
+  }
+  return out;
+}
 export const LANGS: Lang[] = ['vi', 'en'];
 const STORAGE_KEY = 'chongdich.lang';
 
@@ -48,7 +67,7 @@ function storedLang(): Lang {
 }
 
 i18n.use(initReactI18next).init({
-  resources: { vi: { translation: { ...vi, ...casesVi, ...fieldVi, ...testingVi, ...vaccinationVi, ...vaccRegistryVi, ...vaccCoverageVi, ...vaccSupplyVi, ...vaccCertificateVi, ...vaccImportVi, ...movementVi, ...checkinsVi, ...checkpointsVi, ...levelsVi, ...dashboardVi } }, en: { translation: { ...en, ...casesEn, ...fieldEn, ...testingEn, ...vaccinationEn, ...vaccRegistryEn, ...vaccCoverageEn, ...vaccSupplyEn, ...vaccCertificateEn, ...vaccImportEn, ...movementEn, ...checkinsEn, ...checkpointsEn, ...levelsEn, ...dashboardEn } } },
+  resources: { vi: { translation: mergeStrings(vi, casesVi, fieldVi, testingVi, vaccinationVi, vaccRegistryVi, vaccCoverageVi, vaccSupplyVi, vaccCertificateVi, vaccImportVi, movementVi, checkinsVi, checkpointsVi, levelsVi, dashboardVi) }, en: { translation: mergeStrings(en, casesEn, fieldEn, testingEn, vaccinationEn, vaccRegistryEn, vaccCoverageEn, vaccSupplyEn, vaccCertificateEn, vaccImportEn, movementEn, checkinsEn, checkpointsEn, levelsEn, dashboardEn) } },
   lng: storedLang(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false },
