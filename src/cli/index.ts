@@ -1,5 +1,5 @@
 // The `chongdich` command: start, serve, migrate, demo, import, user, backup, restore.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Command, Option } from 'commander';
@@ -63,9 +63,21 @@ async function runDemo(config: Config, db: Awaited<ReturnType<typeof openAndMigr
   return text;
 }
 
+/** Newest modification time of the files under a directory. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the web app on the first run, and again when a file under web/ changed since (after a pull). */
 function ensureWebBuilt() {
-  if (existsSync(resolve('dist/web/index.html'))) return;
-  console.log('Đang build giao diện web (lần đầu)… / building the web app (first run)…');
+  const index = resolve('dist/web/index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(resolve('web'))) return;
+  console.log('Đang build giao diện web… / building the web app…');
   const r = spawnSync(process.execPath, [resolve('node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('web build failed');
 }
