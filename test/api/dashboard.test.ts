@@ -7,7 +7,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DB_KINDS } from '../helpers/db.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
-import { addDays } from '../../src/server/modules/levels/facts.ts';
+import { addDays, ensureFacts, keepFactsCurrent, RECENT_DAYS } from '../../src/server/modules/levels/facts.ts';
 import { runDailyReports, scheduleTime } from '../../src/server/modules/reports/routes.ts';
 
 const today = todayInVietnam();
@@ -171,6 +171,55 @@ for (const kind of DB_KINDS) {
       expect(kept).toBe(1);
       const admin = await ctx.as('admin');
       expect((await admin.get('/api/reports/daily')).json().some((r: { trigger: string }) => r.trigger === 'schedule')).toBe(true);
+    });
+
+    it("the facts' schedule builds a new day's facts before anyone reads them, and picks up a changed case", async () => {
+      const built = async () => new Map((await ctx.db.query<{ day: string; at: Date }>(`SELECT day::text AS day, built_at AS at FROM level_fact_day WHERE province_code = '20' AND day > $1::date - 30`, [today])).rows.map((r) => [r.day, new Date(r.at).getTime()]));
+      // Just after midnight: the new day has no facts yet; the days before were built at the last refresh, a while ago.
+      await ctx.db.query(`DELETE FROM level_fact WHERE province_code = '20' AND day = $1`, [today]);
+      await ctx.db.query(`DELETE FROM level_fact_day WHERE province_code = '20' AND day = $1`, [today]);
+      await ctx.db.query(`UPDATE level_fact_day SET built_at = now() - interval '2 hours' WHERE province_code = '20'`);
+      const now = new Date();
+      const [pass] = await keepFactsCurrent(ctx.db, now);
+      expect(pass.provinceCode).toBe('20');
+      expect(pass.today).toBe(today);
+      expect(pass.days[0]).toBe(today); // today first: what every read asks for
+      expect(new Set(pass.days)).toEqual(new Set(Array.from({ length: RECENT_DAYS + 1 }, (_, i) => addDays(today, -i))));
+      const units = (await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_unit WHERE province_code = '20'`)).rows[0].n;
+      expect((await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM level_fact WHERE province_code = '20' AND day = $1`, [today])).rows[0].n).toBe(units);
+      // A reader now finds every day of the dashboard's window built: nothing to wait for.
+      expect(await ctx.db.tx((q) => ensureFacts(q, '20', addDays(today, -29), today, today, now))).toBeNull();
+      const before = await built();
+      const res = await (await ctx.as('admin')).get('/api/dashboard');
+      expect(res.statusCode).toBe(200);
+      expect(await built()).toEqual(before);
+      // Nothing changed: the next pass does nothing.
+      expect((await keepFactsCurrent(ctx.db, now))[0].days).toEqual([]);
+      // A case changes: the next pass rebuilds the recent days, and the figure follows.
+      const c = (
+        await ctx.db.query<{ id: number; status: string; day: string }>(
+          `SELECT id::int, status, report_date::text AS day FROM case_record WHERE province_code = '20' AND report_date > $1::date - 14 AND status <> 'discarded' AND detected_in = 'community' ORDER BY report_date DESC, id LIMIT 1`,
+          [today],
+        )
+      ).rows[0];
+      expect(c).toBeTruthy(); // the demo outbreak has recent community cases
+      const onDay = (d: { curve: { days: string[]; community: number[] } }) => d.curve.community[d.curve.days.indexOf(c.day)];
+      const was = onDay(res.json());
+      await ctx.db.query(`UPDATE case_record SET status = 'discarded', updated_at = now() WHERE province_code = '20' AND id = $1`, [c.id]);
+      const again = await keepFactsCurrent(ctx.db, new Date(Date.now() + 1000));
+      expect(again[0].days).toContain(c.day);
+      const after = await built();
+      const d = (await (await ctx.as('admin')).get('/api/dashboard')).json();
+      expect(await built()).toEqual(after); // the read found them rebuilt
+      expect(onDay(d)).toBe(was - 1);
+      await ctx.db.query(`UPDATE case_record SET status = $2, updated_at = now() WHERE province_code = '20' AND id = $1`, [c.id, c.status]);
+      // The fallback: a day missing when read is built by the read itself.
+      await ctx.db.query(`DELETE FROM level_fact_day WHERE province_code = '20' AND day = $1`, [today]);
+      await ctx.db.query(`DELETE FROM level_fact WHERE province_code = '20' AND day = $1`, [today]);
+      const f = (await (await ctx.as('admin')).get('/api/dashboard')).json();
+      expect(onDay(f)).toBe(was);
+      expect(f.headline.communityCases).toEqual(res.json().headline.communityCases);
+      expect((await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM level_fact WHERE province_code = '20' AND day = $1`, [today])).rows[0].n).toBe(units);
     });
 
     it('the public endpoints answer without login, with levels and counts and no personal data', async () => {

@@ -3,8 +3,9 @@
 // coverage (from the vaccination coverage service; inputs entered by hand where the registry has
 // no dose), for every unit of the province and every day of a range. Built from the raw rows with
 // a few set-based statements per range; days still changing are rebuilt when read stale.
-import type { Queryable } from '../../db/index.ts';
+import type { Db, Queryable } from '../../db/index.ts';
 import { coverageForLevels } from '../vaccination/coverage.ts';
+import { todayInVietnam } from '../imports/service.ts';
 
 /** Severities that count as "needing oxygen" (criterion 1b of Decision 218): severe and critical (domain.md §3.2). */
 export const OXYGEN_SEVERITIES = ['severe', 'critical'];
@@ -148,23 +149,75 @@ export async function rebuildFacts(q: Queryable, provinceCode: string, from: str
   return { from, to, days, rows: ins.rowCount ?? 0, ms: { cases: Math.round(tCases), coverage: Math.round(tCoverage), manual: Math.round(tManual) } };
 }
 
+/** While the keeper runs in this process, a read rebuilds a recent day for its age only past this (the keeper's fallback). */
+export const READ_STALE_MS_WITH_KEEPER = 60 * 60_000;
+/** Days back from today the keeper keeps built: the dashboard's default curve (30 days, which covers the levels' window and the report's 14 days). */
+export const KEEP_DAYS = 30;
+let keepersRunning = 0;
+/** The age past which a read rebuilds a recent day: STALE_MS, or an hour while the keeper refreshes them in the background. */
+export const readMaxAgeMs = () => (keepersRunning > 0 ? READ_STALE_MS_WITH_KEEPER : STALE_MS);
+/** Marks the keeper as running in this process (the levels plugin, on ready / on close). */
+export function keeperStarted(running: boolean) {
+  keepersRunning = Math.max(0, keepersRunning + (running ? 1 : -1));
+}
+
+export interface KeepResult {
+  provinceCode: string;
+  today: string;
+  /** The days built or rebuilt in this pass. */
+  days: string[];
+  ms: number;
+}
+
+/**
+ * One pass of the facts' schedule (docs/levels.md), so that no reader waits for them: for every
+ * province, the days of the last KEEP_DAYS that are missing (a new day after midnight, Viet Nam
+ * time; a fresh server) and the recent days that are stale (a case or an input by hand changed
+ * after they were built, or built more than STALE_MS ago) are rebuilt — today first, one day per
+ * transaction so other requests run between them. Reads still build what they find missing or
+ * changed (the fallback).
+ */
+export async function keepFactsCurrent(db: Db, now = new Date()): Promise<KeepResult[]> {
+  const today = todayInVietnam(now);
+  const from = addDays(today, -(KEEP_DAYS - 1));
+  const provinces = await db.query<{ province_code: string }>(`SELECT province_code FROM admin_unit WHERE level = 'province' ORDER BY province_code`);
+  const out: KeepResult[] = [];
+  for (const { province_code: pc } of provinces.rows) {
+    const t0 = performance.now();
+    const stale = await staleDays(db, pc, from, today, today, now, STALE_MS);
+    const days: string[] = [];
+    for (const d of stale.reverse()) if (await db.tx((q) => ensureFacts(q, pc, d, d, today, now, STALE_MS))) days.push(d);
+    out.push({ provinceCode: pc, today, days, ms: Math.round(performance.now() - t0) });
+  }
+  return out;
+}
+
 /**
  * Make sure the facts of from..to exist and are current: missing days are built; days in the last
  * RECENT_DAYS before today are rebuilt when a case changed after they were built, or they are older
- * than STALE_MS. Returns the range rebuilt, if any.
+ * than maxAgeMs (STALE_MS; an hour while the keeper runs, as it refreshes them every minute).
+ * Returns the range rebuilt, if any.
  */
-export async function ensureFacts(q: Queryable, provinceCode: string, from: string, to: string, today: string, now = new Date()): Promise<{ from: string; to: string } | null> {
-  const stale = await staleDays(q, provinceCode, from, to, today, now);
+export async function ensureFacts(
+  q: Queryable,
+  provinceCode: string,
+  from: string,
+  to: string,
+  today: string,
+  now = new Date(),
+  maxAgeMs = readMaxAgeMs(),
+): Promise<{ from: string; to: string } | null> {
+  const stale = await staleDays(q, provinceCode, from, to, today, now, maxAgeMs);
   if (!stale.length) return null;
   // Concurrent readers of the same stale days: the first rebuilds, the others find them fresh.
   await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [provinceCode + ':level_fact']);
-  const still = await staleDays(q, provinceCode, stale[0], stale[stale.length - 1], today, now);
+  const still = await staleDays(q, provinceCode, stale[0], stale[stale.length - 1], today, now, maxAgeMs);
   if (!still.length) return null;
   await rebuildFacts(q, provinceCode, still[0], still[still.length - 1]);
   return { from: still[0], to: still[still.length - 1] };
 }
 
-async function staleDays(q: Queryable, provinceCode: string, from: string, to: string, today: string, now: Date): Promise<string[]> {
+async function staleDays(q: Queryable, provinceCode: string, from: string, to: string, today: string, now: Date, maxAgeMs: number): Promise<string[]> {
   const built = await q.query<{ day: string; built_at: Date }>(
     `SELECT day::text AS day, built_at FROM level_fact_day WHERE province_code = $1 AND day BETWEEN $2::date AND $3::date`,
     [provinceCode, from, to],
@@ -184,7 +237,7 @@ async function staleDays(q: Queryable, provinceCode: string, from: string, to: s
   for (let d = from; d <= to; d = addDays(d, 1)) {
     const b = at.get(d);
     if (b == null) stale.push(d);
-    else if (d >= recentFrom && (b < (changed ?? 0) || now.getTime() - b > STALE_MS)) stale.push(d);
+    else if (d >= recentFrom && (b < (changed ?? 0) || now.getTime() - b > maxAgeMs)) stale.push(d);
   }
   return stale;
 }

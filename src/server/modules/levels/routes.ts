@@ -13,7 +13,7 @@ import { seedMissingPolicies } from '../policies/missing.ts';
 import { LEVEL_POLICY_KEYS } from '../../../domain/levels/policies.ts';
 import { parseCalendarDate } from '../../../domain/people/normalize.ts';
 import { getUnit } from '../units/store.ts';
-import { addDays, ensureFacts, rebuildFacts } from './facts.ts';
+import { addDays, ensureFacts, keeperStarted, keepFactsCurrent, rebuildFacts } from './facts.ts';
 import {
   CAPACITY_FIELDS,
   MANUAL_FIELDS,
@@ -103,6 +103,38 @@ const levels: FastifyPluginAsync = async (app) => {
 
   app.addHook('onReady', async () => {
     if (app.db.kind === 'pglite' || app.db.kind === 'postgres') await app.db.tx((q) => seedMissingLevelPolicies(q));
+  });
+
+  // The facts' schedule (facts.ts keepFactsCurrent): at start, then every minute — a new day just
+  // after midnight (Viet Nam), days a case changed, recent days older than 10 minutes — so readers
+  // find them built. Not in tests (they call it with a clock) nor with LEVEL_FACTS_SCHEDULE=off.
+  let keeper: NodeJS.Timeout | null = null;
+  let keeping = false;
+  const keep = async () => {
+    if (keeping) return;
+    keeping = true;
+    try {
+      for (const r of await keepFactsCurrent(app.db)) if (r.days.length) app.log.info({ facts: r }, 'level facts kept current');
+    } catch (err) {
+      app.log.error({ err }, 'level facts: the scheduled build failed');
+    } finally {
+      keeping = false;
+    }
+  };
+  app.addHook('onReady', async () => {
+    if ((app.db.kind !== 'pglite' && app.db.kind !== 'postgres') || process.env.VITEST || process.env.LEVEL_FACTS_SCHEDULE === 'off') return;
+    keeperStarted(true);
+    keeper = setInterval(() => void keep(), 60_000);
+    keeper.unref();
+    void keep();
+  });
+  app.addHook('onClose', async () => {
+    if (!keeper) return;
+    clearInterval(keeper);
+    keeper = null;
+    keeperStarted(false);
+    // A pass in progress finishes before the database is closed.
+    while (keeping) await new Promise((r) => setTimeout(r, 20));
   });
 
   const unitOr404 = async (q: Queryable, req: FastifyRequest, code: string) => {
