@@ -153,12 +153,15 @@ function timed(next: DoseKind, dueOn: string, overdueAfter: string | null, on: s
   return { state: 'due', nextKind: next, dueOn, overdueAfter, reason: null, fullyVaccinatedOn: fully };
 }
 
+// Built outside the engine's function (no closure per call: the engine runs for every resident of a commune).
+const none = (reason: string, dueOn: string | null = null): ScheduleStatus => ({ state: 'not_eligible', nextKind: null, dueOn, overdueAfter: null, reason, fullyVaccinatedOn: null });
+const complete = (reason: string | null, fully: string): ScheduleStatus => ({ state: 'complete', nextKind: null, dueOn: null, overdueAfter: null, reason, fullyVaccinatedOn: fully });
+
 function baseStatus(input: ScheduleInput, products: ProductPolicy[], boosters: BoostersPolicy): ScheduleStatus {
   const { on, profile } = input;
   const byCode = productsByCode(products);
-  const doses = sortDoses(input.doses.filter((d) => d.givenOn <= on));
+  const doses = input.doses.length === 0 ? input.doses : sortDoses(input.doses.filter((d) => d.givenOn <= on));
   const age = input.birthDate ? ageOn(input.birthDate, on) : null;
-  const none = (reason: string, dueOn: string | null = null): ScheduleStatus => ({ state: 'not_eligible', nextKind: null, dueOn, overdueAfter: null, reason, fullyVaccinatedOn: null });
 
   const primaries = doses.filter((d) => isPrimary(d.kind)).sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind]);
   if (primaries.length === 0) {
@@ -193,7 +196,6 @@ function baseStatus(input: ScheduleInput, products: ProductPolicy[], boosters: B
   const b1 = doses.find((d) => d.kind === 'booster_1');
   const b2 = doses.find((d) => d.kind === 'booster_2');
   const atRisk = !!(profile?.immunocompromised || profile?.comorbidity);
-  const complete = (reason: string | null): ScheduleStatus => ({ state: 'complete', nextKind: null, dueOn: null, overdueAfter: null, reason, fullyVaccinatedOn: fully });
 
   if (!additional && !b1 && additionalIndicated(boosters, primaries.map((d) => d.productCode), profile)) {
     const dueOn = addDays(fully, boosters.additionalDose!.minDays);
@@ -201,18 +203,18 @@ function baseStatus(input: ScheduleInput, products: ProductPolicy[], boosters: B
   }
   if (!b1) {
     const rule = boosterRuleFor(boosters.booster1, age, atRisk);
-    if (!rule) return complete(boosters.booster1.length ? 'booster_not_for_age' : 'no_booster_in_force');
+    if (!rule) return complete(boosters.booster1.length ? 'booster_not_for_age' : 'no_booster_in_force', fully);
     const from = additional && additional.givenOn > fully ? additional.givenOn : fully;
     const dueOn = addMonths(from, rule.minMonths);
     return timed('booster_1', dueOn, addDays(dueOn, boosters.overdueAfterDays.booster), on, fully);
   }
   if (!b2) {
     const rule = boosterRuleFor(boosters.booster2, age, atRisk);
-    if (!rule) return complete(boosters.booster2.length ? 'booster_not_for_age' : 'no_booster_in_force');
+    if (!rule) return complete(boosters.booster2.length ? 'booster_not_for_age' : 'no_booster_in_force', fully);
     const dueOn = addMonths(b1.givenOn, rule.minMonths);
     return timed('booster_2', dueOn, addDays(dueOn, boosters.overdueAfterDays.booster), on, fully);
   }
-  return complete(null);
+  return complete(null, fully);
 }
 
 /**

@@ -1,7 +1,7 @@
 // Sweep lists and door-to-door visits (docs/vaccination.md): the people of a commune or village
 // whose next dose is due or overdue, in walking order (domain/vaccination/sweep.ts), and the
 // visits' outcomes, each written once per idempotency key so a phone's retry adds nothing.
-import type { Queryable } from '../../db/index.ts';
+import type { Db, Queryable } from '../../db/index.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { Scope } from '../units/store.ts';
 import { todayInVietnam } from '../imports/service.ts';
@@ -35,44 +35,99 @@ export async function sweepUnit(q: Queryable, scope: Scope, code: string): Promi
   return { code: u.code, name: u.name, level: u.level, path: u.path, communeCode: commune.code, communeName: commune.name };
 }
 
-/** A person as read for the list (columns named as the candidate's fields). */
-type PersonRow = Omit<SweepCandidate, 'status' | 'lastVisit' | 'homeRequest'> & { deferral: 'contraindicated' | 'deferred' | null; deferralUntil: string | null };
+/** A person as read for the list, with their doses by the day folded into one text ("kind product date,…"). */
+interface PersonRow {
+  personId: number;
+  fullName: string;
+  birthDate: string | null;
+  sex: string | null;
+  phone: string | null;
+  householdId: string | null;
+  address: string | null;
+  villageCode: string | null;
+  villageName: string | null;
+  comorbidity: boolean | null;
+  bedridden: boolean | null;
+  immunocompromised: boolean | null;
+  deferral: 'contraindicated' | 'deferred' | null;
+  deferralUntil: string | null;
+  doses: string | null;
+}
 
 /** Upper end of a path range: '/' (0x2F) then '0' (0x30), so [path, upper) is the subtree in "C" order. */
 const upperOf = (path: string) => path.slice(0, -1) + '0';
 
 /**
- * The sweep list of a commune or village on a day (the caller audits the read). Four plain reads
- * over the unit's path range (people with profile and household, their doses, the latest visit of
- * each, open home requests), run side by side on PostgreSQL's pool; the schedule engine then
- * decides who is due.
+ * The residents of a unit with what the list needs, in one statement: the people by a range of
+ * the unit index; then their doses, households and profiles each found by one sorted array of
+ * keys (the probes walk the indexes in order, and the doses come from the index on
+ * (province, person, kind) that carries the product and the date: no table reads). Doses are read
+ * by person, not by the dose's own path, so someone who moved in keeps their history.
+ */
+const PEOPLE_SQL = `
+  WITH p AS MATERIALIZED (
+    SELECT p.id, p.full_name, p.birth_date, p.sex, p.phone, p.household_id, p.address, p.village_code
+      FROM person p WHERE p.province_code = $1 AND p.unit_path >= $2 AND p.unit_path < $3
+  ),
+  ids AS MATERIALIZED (SELECT ARRAY(SELECT id FROM p ORDER BY id) AS a),
+  d AS (
+    SELECT d.person_id, string_agg(d.dose_kind || ' ' || d.product_code || ' ' || d.given_on::text, ',') AS doses
+      FROM vaccine_dose d WHERE d.province_code = $1 AND d.person_id = ANY((SELECT a FROM ids)::bigint[]) AND d.given_on <= $4::date
+     GROUP BY d.person_id
+  ),
+  h AS (
+    SELECT h.household_id, h.address FROM household h
+     WHERE h.province_code = $1 AND h.household_id = ANY(ARRAY(SELECT DISTINCT household_id FROM p WHERE household_id IS NOT NULL ORDER BY 1))
+  ),
+  vp AS (
+    SELECT vp.person_id, vp.comorbidity, vp.bedridden, vp.immunocompromised, vp.deferral, vp.deferral_until
+      FROM vaccination_profile vp WHERE vp.province_code = $1 AND vp.person_id = ANY((SELECT a FROM ids)::bigint[])
+  )
+  SELECT p.id AS "personId", p.full_name AS "fullName", p.birth_date::text AS "birthDate", p.sex, p.phone, p.household_id AS "householdId",
+         coalesce(h.address, p.address) AS address, p.village_code AS "villageCode", vu.name AS "villageName",
+         vp.comorbidity, vp.bedridden, vp.immunocompromised, vp.deferral, vp.deferral_until::text AS "deferralUntil", d.doses
+    FROM p
+    LEFT JOIN d ON d.person_id = p.id
+    LEFT JOIN h ON h.household_id = p.household_id
+    LEFT JOIN vp ON vp.person_id = p.id
+    LEFT JOIN admin_unit vu ON vu.province_code = $1 AND vu.code = p.village_code`;
+
+/** The doses folded by PEOPLE_SQL, in the engine's order (date, then kind). */
+export function unfoldDoses(text: string | null): DoseFact[] {
+  if (!text) return [];
+  const out: DoseFact[] = [];
+  for (const part of text.split(',')) {
+    const a = part.indexOf(' ');
+    const b = part.lastIndexOf(' ');
+    out.push({ kind: part.slice(0, a) as DoseKind, productCode: part.slice(a + 1, b), givenOn: part.slice(b + 1) });
+  }
+  return out.length > 1 ? sortDoses(out) : out;
+}
+
+/** Runs a read-only statement with JIT off (a commune's statement is planned as costly but runs in milliseconds; compiling it took longer). */
+async function withoutJit<T>(q: Queryable, sql: string, params: unknown[]): Promise<{ rows: T[] }> {
+  const db = q as Partial<Db>;
+  if (db.kind !== 'postgres' || typeof db.tx !== 'function') return q.query<T>(sql, params);
+  return db.tx(async (t) => {
+    await t.query('SET LOCAL jit = off');
+    return t.query<T>(sql, params);
+  });
+}
+
+/**
+ * The sweep list of a commune or village on a day (the caller audits the read). Three reads over
+ * the unit's path range, side by side on PostgreSQL's pool — the people with their doses, profile
+ * and household (one statement); the latest visit of each; open home requests — then the schedule
+ * engine, once per person under the policies of the day, decides who is due.
  */
 export async function sweepList(q: Queryable, provinceCode: string, unit: SweepUnit, on = todayInVietnam()): Promise<SweepList & { unit: SweepUnit; day: string }> {
   const lo = unit.path;
   const hi = upperOf(unit.path);
   // Visits are read from the commune: someone may have moved between its villages since.
   const communePath = unit.level === 'village' ? unit.path.replace(/[^/]+\/$/, '') : unit.path;
-  const [pol, people, doses, visits, homes] = await Promise.all([
+  const [pol, people, visits, homes] = await Promise.all([
     loadVaccinationPolicies(q, provinceCode, on),
-    q.query<PersonRow>(
-      `SELECT p.id AS "personId", p.full_name AS "fullName", p.birth_date::text AS "birthDate", p.sex, p.phone, p.household_id AS "householdId",
-              coalesce(h.address, p.address) AS address, p.village_code AS "villageCode", vu.name AS "villageName",
-              coalesce(vp.comorbidity, false) AS comorbidity, coalesce(vp.bedridden, false) AS bedridden, coalesce(vp.immunocompromised, false) AS immunocompromised,
-              vp.deferral, vp.deferral_until::text AS "deferralUntil"
-         FROM person p
-         LEFT JOIN household h ON h.province_code = p.province_code AND h.household_id = p.household_id
-         LEFT JOIN admin_unit vu ON vu.province_code = p.province_code AND vu.code = p.village_code
-         LEFT JOIN vaccination_profile vp ON vp.province_code = p.province_code AND vp.person_id = p.id
-        WHERE p.province_code = $1 AND p.unit_path >= $2 AND p.unit_path < $3`,
-      [provinceCode, lo, hi],
-    ),
-    // Named as DoseFact's fields: the rows are the engine's doses as they come.
-    q.query<{ personId: number; kind: DoseKind; productCode: string; givenOn: string }>(
-      `SELECT d.person_id AS "personId", d.dose_kind AS kind, d.product_code AS "productCode", d.given_on::text AS "givenOn"
-         FROM person p JOIN vaccine_dose d ON d.province_code = p.province_code AND d.person_id = p.id
-        WHERE p.province_code = $1 AND p.unit_path >= $2 AND p.unit_path < $3 AND d.given_on <= $4::date`,
-      [provinceCode, lo, hi, on],
-    ),
+    withoutJit<PersonRow>(q, PEOPLE_SQL, [provinceCode, lo, hi, on]),
     q.query<{ person_id: number; outcome: VisitOutcome; reason: string | null; day: string; visited_at: Date | string }>(
       `SELECT DISTINCT ON (v.person_id) v.person_id, v.outcome, v.reason, (v.visited_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text AS day, v.visited_at
          FROM sweep_visit v WHERE v.province_code = $1 AND v.unit_path >= $2 AND v.unit_path < $3 ORDER BY v.person_id, v.visited_at DESC, v.id DESC`,
@@ -83,25 +138,17 @@ export async function sweepList(q: Queryable, provinceCode: string, unit: SweepU
       [provinceCode, communePath, upperOf(communePath)],
     ),
   ]);
-  const dosesOf = new Map<number, DoseFact[]>();
-  for (const d of doses.rows) {
-    const id = Number(d.personId);
-    const a = dosesOf.get(id);
-    if (a) a.push(d);
-    else dosesOf.set(id, [d]);
-  }
   const visitOf = new Map(visits.rows.map((v) => [Number(v.person_id), v]));
   const home = new Set(homes.rows.map((h) => Number(h.person_id)));
   const candidates: SweepCandidate[] = [];
   for (const row of people.rows) {
     const id = Number(row.personId);
-    const personDoses = dosesOf.get(id);
     const status = scheduleStatus(
       {
         birthDate: row.birthDate,
-        doses: personDoses ? (personDoses.length > 1 ? sortDoses(personDoses) : personDoses) : [],
+        doses: unfoldDoses(row.doses),
         on,
-        profile: row.deferral || row.immunocompromised || row.comorbidity ? { immunocompromised: row.immunocompromised, comorbidity: row.comorbidity, deferral: row.deferral, deferralUntil: row.deferralUntil } : null,
+        profile: row.deferral || row.immunocompromised || row.comorbidity ? { immunocompromised: !!row.immunocompromised, comorbidity: !!row.comorbidity, deferral: row.deferral, deferralUntil: row.deferralUntil } : null,
       },
       pol.products,
       pol.boosters,
@@ -120,9 +167,9 @@ export async function sweepList(q: Queryable, provinceCode: string, unit: SweepU
       address: row.address,
       villageCode: row.villageCode,
       villageName: row.villageName,
-      comorbidity: row.comorbidity,
-      bedridden: row.bedridden,
-      immunocompromised: row.immunocompromised,
+      comorbidity: !!row.comorbidity,
+      bedridden: !!row.bedridden,
+      immunocompromised: !!row.immunocompromised,
       status,
       lastVisit: v ? { outcome: v.outcome, reason: v.reason, day: v.day, visitedAt: new Date(v.visited_at).toISOString() } : null,
       homeRequest: home.has(id),
