@@ -20,6 +20,7 @@ const venues = codes.split(',');
 let n = 0;
 const prefix = Math.random().toString(36).slice(2, 8);
 
+const cpu0 = process.cpuUsage();
 const instance = autocannon({
   url,
   connections: Number(connections),
@@ -40,5 +41,5 @@ const instance = autocannon({
   ],
 });
 instance.on('done', (r) => {
-  console.log(JSON.stringify({ ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, seconds: r.duration, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, perSecond: r['2xx'] / r.duration }));
+  console.log(JSON.stringify({ ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, seconds: r.duration, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, perSecond: r['2xx'] / r.duration, loadCpu: (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6 / r.duration }));
 });

@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { Session } from 'node:inspector/promises';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { openDb, type Db } from '../src/server/db/index.ts';
@@ -99,6 +101,28 @@ function load(url: string, seconds: number, connections: number, codes: string[]
   });
 }
 
+/** CPU seconds used so far by the processes with this command name (Linux /proc; 0 elsewhere): the database's share of the two cores. */
+function cpuOf(comm: string): number {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^[0-9]+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        if (stat.slice(stat.indexOf('(') + 1, close) !== comm) continue;
+        const f = stat.slice(close + 2).split(' ');
+        ticks += Number(f[11]) + Number(f[12]); // utime, stime
+      } catch {
+        /* the process ended */
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return ticks / 100;
+}
+
 function figure(name: string, value: string, note = '') {
   console.log(`FIGURE ${name}: ${value}${note ? ` (${note})` : ''}`);
 }
@@ -122,11 +146,28 @@ async function ingest(kind: 'postgres' | 'pglite') {
   await load(url, 5, 50, codes); // warm-up
   const before = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM checkin.visit`)).rows[0].n;
   const b0 = { ...ingestStats };
+  // BENCH_CHECKIN_PROFILE=file.cpuprofile: a CPU profile of this (the server's) process during the load.
+  const profile = process.env.BENCH_CHECKIN_PROFILE ? new Session() : null;
+  if (profile) {
+    profile.connect();
+    await profile.post('Profiler.enable');
+    await profile.post('Profiler.start');
+  }
+  const cpu0 = process.cpuUsage();
+  const pg0 = cpuOf('postgres');
   const r = await load(url, SECONDS, kind === 'postgres' ? 100 : 50, codes);
+  const cpu = process.cpuUsage(cpu0);
+  const pgCpu = cpuOf('postgres') - pg0;
+  if (profile) {
+    const { profile: p } = await profile.post('Profiler.stop');
+    writeFileSync(process.env.BENCH_CHECKIN_PROFILE!, JSON.stringify(p));
+    profile.disconnect();
+  }
   const batches = ingestStats.batches - b0.batches;
   const batchRows = ingestStats.rows - b0.rows;
+  console.log(`  ${batches} statements, ${((ingestStats.statementMs - b0.statementMs) / Math.max(batches, 1)).toFixed(1)} ms each on average, ${((ingestStats.statementMs - b0.statementMs) / (r.seconds * 1000)).toFixed(1)} statements in flight on average`);
   const after = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM checkin.visit`)).rows[0].n;
-  console.log(kind, JSON.stringify(r), `stored ${after - before}`);
+  console.log(kind, JSON.stringify(r), `stored ${after - before}`, `server CPU ${((cpu.user + cpu.system) / 1000 / (r.seconds * 1000) * 100).toFixed(0)} % of one core, ${((cpu.user + cpu.system) / Math.max(r.ok, 1)).toFixed(0)} µs per check-in`, kind === 'postgres' ? `PostgreSQL CPU ${((pgCpu / r.seconds) * 100).toFixed(0)} % of one core (all its processes on this machine)` : '');
   figure(`check-in ingest over HTTP, ${kind}`, `${Math.round(r.perSecond)} accepted/s for ${r.seconds} s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms`, `${r.ok} acknowledged, ${after - before} stored, ${r.non2xx} non-2xx, ${r.errors} errors, ${(batchRows / Math.max(batches, 1)).toFixed(1)} check-ins per commit; target ${kind === 'postgres' ? '≥ 5,000/s, p99 < 100 ms' : '≥ 1,000/s'}`);
   await app.close();
   await db.close();

@@ -144,6 +144,17 @@ for (const kind of DB_KINDS) {
       expect(await count(ctx, `SELECT count(*)::int AS n FROM checkin.visit WHERE client_key = $1`, [k2])).toBe(1);
     });
 
+    it('the check-in route sends the same security headers as the rest of the API (set from a constant, not by the plugin)', async () => {
+      const securityHeaders = (h: Record<string, unknown>) => Object.fromEntries(Object.keys(h).filter((k) => !/^(x-ratelimit|content-type|content-length|date|connection|set-cookie)$/.test(k) && !k.startsWith('x-ratelimit')).sort().map((k) => [k, h[k]]));
+      const other = await anon.get('/api/venues/public/provinces');
+      const ok = await checkIn({ venueCode, fullName: 'Trần Văn Đầu', phone: '0911000111' });
+      const bad = await checkIn({ venueCode: 'not a code', fullName: 'Trần Văn Đầu', phone: '0911000111' });
+      expect(ok.statusCode).toBe(201);
+      expect(Object.keys(securityHeaders(other.headers))).toContain('content-security-policy');
+      expect(securityHeaders(ok.headers)).toEqual(securityHeaders(other.headers));
+      expect(securityHeaders(bad.headers)).toEqual(securityHeaders(other.headers));
+    });
+
     it('refuses unknown or malformed venues, the future, malformed phones and CCCDs, oversized bodies, floods — nothing written', async () => {
       const before = await visits(ctx);
       const id = { fullName: 'Phạm Thị Thử', phone: '0911222333' };

@@ -28,7 +28,7 @@ interface Pending {
 const MAX_BATCH = 500;
 
 /** Statements written and rows in them, in this process (the group commit's batch size: rows / batches). */
-export const ingestStats = { batches: 0, rows: 0 };
+export const ingestStats = { batches: 0, rows: 0, statementMs: 0 };
 
 const rowKey = (provinceCode: string, clientKey: string, at: Date) => `${provinceCode} ${clientKey} ${at.getTime()}`;
 
@@ -113,6 +113,7 @@ export class Ingest {
   private async insert(rows: VisitRow[]): Promise<Set<string>> {
     ingestStats.batches++;
     ingestStats.rows += rows.length;
+    const t0 = performance.now();
     const r = await this.db.query<{ p: string; k: string; at: Date | string }>(
       `INSERT INTO checkin.visit (province_code, at, venue_id, subject, full_name, phone, cccd, method, client_key)
        SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
@@ -129,6 +130,7 @@ export class Ingest {
         rows.map((r) => r.clientKey),
       ],
     );
+    ingestStats.statementMs += performance.now() - t0;
     return new Set(r.rows.map((x) => rowKey(x.p, x.k, new Date(x.at))));
   }
 
