@@ -9,6 +9,8 @@ import { createTestContext, signIn, type Client, type TestContext } from '../hel
 import { createUser } from '../../src/server/modules/users/service.ts';
 import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
 import { seedMissingPolicies } from '../../src/server/modules/policies/missing.ts';
+import { refreshCoverage } from '../../src/server/modules/vaccination/coverageFacts.ts';
+import { measureCampaign } from '../../src/server/modules/vaccination/campaigns.ts';
 
 const today = todayInVietnam();
 const addDays = (iso: string, n: number) => new Date(Date.parse(iso + 'T00:00:00Z') + n * 86_400_000).toISOString().slice(0, 10);
@@ -51,6 +53,8 @@ for (const kind of DB_KINDS) {
            VALUES ('20', $1, $2, $3, 'pfizer', $4, $5, $6, $7, 'entry')`,
           [p.id, p.unit_path, p.commune_code, lot, doseKind, givenOn(i), sitePath],
         );
+      // As every dose write does: the facts of the people's communes from the earliest day written.
+      if (people.length) await ctx.db.tx((q) => refreshCoverage(q, '20', people.map((p) => p.commune_code), people.map((_, i) => givenOn(i)).sort()[0]));
     };
     const lot = async (c: Client, body: Record<string, unknown>) => c.post('/api/vaccination/lots', { productCode: 'pfizer', dosesReceived: 1000, receivedOn: addDays(today, -20), expiryDate: addDays(today, 90), ...body });
 
@@ -276,6 +280,20 @@ for (const kind of DB_KINDS) {
       expect(c.series[0].day).toBe(addDays(today, -11));
       expect(c.series.at(-1)).toEqual({ day: today, done });
       expect(c.pace).toMatchObject({ days: 7, policyVersion: 1 });
+      // Read from the coverage facts; counting the registry person by person gives the same series.
+      const m = (registryOnly: boolean) => measureCampaign(ctx.db, '20', district.path, body.target as never, today, addDays(today, -11), today, { registryOnly });
+      const [facts, registry] = await Promise.all([m(false), m(true)]);
+      expect(facts.source).toBe('facts');
+      expect(registry.source).toBe('registry');
+      expect(facts.population).toBe(target);
+      const byDay = (x: { doses: { day: string; n: number }[] }) => {
+        const m = new Map<string, number>();
+        for (const d of x.doses) m.set(d.day, (m.get(d.day) ?? 0) + d.n);
+        return Object.fromEntries([...m].filter(([, n]) => n !== 0).sort());
+      };
+      expect(byDay(facts)).toEqual(byDay(registry));
+      expect(Object.values(byDay(facts)).reduce((a, b) => a + b, 0)).toBe(done);
+      expect(registry.population).toBe(target);
       // With the target group cut to what is done already except 1 person, it will finish (goal below 100 %).
       const small = (await huyen.post('/api/vaccination/campaigns', { ...body, name: 'Mục tiêu thấp', target: { minAge: 18, doseKind: 'booster_1', goalPct: Math.floor((done / target) * 100) } })).json();
       expect(small.progress.state).toBe('completed');
