@@ -37,21 +37,39 @@ async function open(username: string, phone = false): Promise<Page> {
 }
 
 const countsText = (page: Page) => page.getByTestId('sweep-counts').innerText();
+/** The page opens on one village of the commune (not the whole commune's list); the walker picks theirs. */
+async function chooseVillage(page: Page, name: string) {
+  const select = page.getByTestId('sweep-village');
+  await page.getByTestId('sweep-counts').waitFor();
+  expect(await select.inputValue()).not.toMatch(/^Cả /);
+  await retry(async () => {
+    await select.click();
+    await page.getByRole('option', { name, exact: true }).click({ timeout: 3000 });
+  });
+  await retry(async () => expect(await select.inputValue()).toBe(name));
+  await page.getByTestId('sweep-counts').waitFor();
+}
 const peopleIn = (text: string) => Number(/Còn ([\d.]+) người/.exec(text)![1].replace(/\./g, ''));
 const atLeastOne = async (page: Page) => Number((await page.getByTestId('coverage-atLeastOne').innerText()).match(/([\d.]+) người/)![1].replace(/\./g, ''));
 
 describe('vaccination sweep: list on a phone → visits → the list shrinks → coverage changes', () => {
   const commune = () => server.demo.logins.find((l) => l.username === 'xa')!.unitCode;
   let who: { id: number; full_name: string }[];
+  let village: { code: string; name: string };
   let before: number;
 
   it('prepares a lot, adults with no dose in the commune, and reads the coverage the officer sees', async () => {
     const year = new Date().getFullYear();
     await q(`INSERT INTO vaccine_lot (province_code, product_code, lot_number, doses_received, expiry_date) VALUES ('20', 'pfizer', 'PF-SWEEP-01', 500, $1)`, [`${year + 1}-12-31`]);
-    // Three adults of the commune, from a clean slate (the demo's history may have vaccinated them).
-    who = await q<{ id: number; full_name: string }>(
-      `SELECT p.id, p.full_name FROM person p WHERE p.province_code = '20' AND p.commune_code = $1 AND p.birth_date BETWEEN '1960-01-01' AND $2::date ORDER BY p.id LIMIT 3`,
+    // Three adults of one village of the commune, from a clean slate (the demo's history may have vaccinated them).
+    [village] = await q<{ code: string; name: string }>(
+      `SELECT v.code, v.name FROM person p JOIN admin_unit v ON v.province_code = p.province_code AND v.code = p.village_code
+        WHERE p.province_code = '20' AND p.commune_code = $1 AND p.birth_date BETWEEN '1960-01-01' AND $2::date GROUP BY 1, 2 ORDER BY count(*) DESC, 1 LIMIT 1`,
       [commune(), `${year - 20}-01-01`],
+    );
+    who = await q<{ id: number; full_name: string }>(
+      `SELECT p.id, p.full_name FROM person p WHERE p.province_code = '20' AND p.commune_code = $1 AND p.village_code = $2 AND p.birth_date BETWEEN '1960-01-01' AND $3::date ORDER BY p.id LIMIT 3`,
+      [commune(), village.code, `${year - 20}-01-01`],
     );
     const ids = who.map((w) => w.id);
     await q(`DELETE FROM home_vaccination_request WHERE province_code = '20' AND person_id = ANY($1::bigint[])`, [ids]);
@@ -75,7 +93,8 @@ describe('vaccination sweep: list on a phone → visits → the list shrinks →
     const page = await open('tocovid', true);
     await page.goto('/vaccination/sweep');
     await page.getByRole('heading', { name: 'Rà soát tiêm chủng từng nhà', level: 1 }).waitFor();
-    await page.getByTestId('sweep-counts').waitFor();
+    await chooseVillage(page, village.name);
+    await page.getByTestId(`sweep-person-${who[0].id}`).waitFor();
     const start = peopleIn(await countsText(page));
     expect(start).toBeGreaterThanOrEqual(3);
     expect(await page.getByTestId('sweep-household').count()).toBeGreaterThan(0);
@@ -113,7 +132,8 @@ describe('vaccination sweep: list on a phone → visits → the list shrinks →
   it('the commune officer vaccinates at the door from a lot; the list shrinks and coverage counts the dose', async () => {
     const page = await open('xa', true);
     await page.goto('/vaccination/sweep');
-    await page.getByTestId('sweep-counts').waitFor();
+    await chooseVillage(page, village.name);
+    await page.getByTestId(`sweep-person-${who[2].id}`).waitFor();
     const start = peopleIn(await countsText(page));
     const c = page.getByTestId(`sweep-person-${who[2].id}`);
     await c.scrollIntoViewIfNeeded();

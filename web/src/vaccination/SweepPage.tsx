@@ -92,9 +92,12 @@ export default function SweepPage() {
   const [params, update] = useUrlParams();
   const mine = useUnit(me.unitCode);
   const myLevel = mine.data?.unit.level;
-  const defaultUnit = myLevel === 'commune' || myLevel === 'village' ? me.unitCode : null;
-  const unit = params.get('unit') ?? defaultUnit;
   const commune = myLevel === 'commune' ? mine.data : null;
+  // A commune's villages in the list's order. A commune officer starts on the first village, not
+  // the whole commune: a large commune's list is tens of thousands of people (megabytes on a phone).
+  const villages = useMemo(() => (commune?.children ?? []).filter((c) => c.level === 'village').sort((a, b) => a.name.localeCompare(b.name, 'vi')), [commune]);
+  const defaultUnit = myLevel === 'village' ? me.unitCode : myLevel === 'commune' ? (villages[0]?.code ?? me.unitCode) : null;
+  const unit = params.get('unit') ?? defaultUnit;
   const list = useSweepList(unit);
   const lots = useLots(canRecord);
   const [pending, setPending] = useState<Pending | null>(null);
@@ -137,7 +140,6 @@ export default function SweepPage() {
     else setPending(p);
   };
 
-  const villages = useMemo(() => (commune?.children ?? []).filter((c) => c.level === 'village'), [commune]);
   const l = list.data;
 
   if (mine.isPending) return <PageLoader />;
@@ -152,7 +154,7 @@ export default function SweepPage() {
             label={t('vaccCoverage.sweep.village')}
             data={[{ value: commune.unit.code, label: t('vaccCoverage.sweep.wholeCommune', { name: commune.unit.name }) }, ...villages.map((v) => ({ value: v.code, label: v.name }))]}
             value={unit}
-            onChange={(v) => update((n) => (v && v !== me.unitCode ? n.set('unit', v) : n.delete('unit')))}
+            onChange={(v) => update((n) => (v && v !== defaultUnit ? n.set('unit', v) : n.delete('unit')))}
             allowDeselect={false}
             w={260}
             data-testid="sweep-village"
