@@ -222,6 +222,10 @@ for (const kind of DB_KINDS) {
       // The province sees the lots it received against everything given anywhere.
       const prov = (await admin.get(`/api/vaccination/allocations/summary?lot=${lotId}`)).json();
       expect(prov.series.at(-1)).toEqual({ day: today, allocated: 1200, administered: 180 });
+      // The lots list's administered comes from the per-commune facts: the same as counting the lot's doses.
+      const lotDoses = (await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM vaccine_dose WHERE province_code = '20' AND lot_id = $1`, [lotId])).rows[0].n;
+      expect(lotDoses).toBe(180);
+      expect((await admin.get('/api/vaccination/lots')).json().find((l: { id: number }) => l.id === lotId)).toMatchObject({ administered: lotDoses });
 
       // A new version of the rule (14 days from a date) applies to deliveries from that date: the overdue one is open again.
       const add = await admin.post('/api/policies/vaccination.allocation_completion_days/versions', { effectiveFrom: addDays(today, -10), value: { days: 14, warnDaysBefore: 2 }, source: 'Thử nghiệm: 14 ngày' });

@@ -13,6 +13,7 @@ import { policyOn } from '../policies/service.ts';
 import { todayInVietnam } from '../imports/service.ts';
 import { AGE_BOUNDS, COVERAGE_EXTEND_WITHIN_DAYS, COVERAGE_HORIZON_DAYS, COVERAGE_START } from '../../../domain/vaccination/coverage.ts';
 import type { ProductPolicy } from '../../../domain/vaccination/types.ts';
+import { rebuildLotFacts, refreshLotFacts } from './lotFacts.ts';
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso + 'T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -147,6 +148,7 @@ export async function refreshCoverage(q: Queryable, provinceCode: string, commun
   const products = await primaryDosesByProduct(q, provinceCode, today);
   if (fresh.length) await recompute(q, provinceCode, fresh, from, horizon, products);
   for (const c of stale) await recompute(q, provinceCode, [c], last.get(c) ?? COVERAGE_START, horizon, products);
+  await refreshLotFacts(q, provinceCode, codes);
 }
 
 /** The communes of a province, in path order (for chunked rebuilds). */
@@ -167,6 +169,7 @@ export async function rebuildCoverage(q: Queryable, provinceCode: string, opts: 
     await recompute(q, provinceCode, codes.slice(i, i + chunk), COVERAGE_START, horizonOf(today), products);
     opts.onProgress?.(Math.min(codes.length, i + chunk), codes.length);
   }
+  await rebuildLotFacts(q, provinceCode);
   return { communes: codes.length };
 }
 

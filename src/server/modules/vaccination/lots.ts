@@ -51,7 +51,8 @@ export async function listLots(q: Queryable, provinceCode: string, opts: { id?: 
     `SELECT l.id, l.product_code AS "productCode", l.lot_number AS "lotNumber", l.expiry_date AS "expiryDate", l.doses_received AS "dosesReceived",
             l.received_on AS "receivedOn", l.source, l.created_at AS "createdAt",
             COALESCE((SELECT sum(a.doses) FROM vaccine_allocation a WHERE a.province_code = l.province_code AND a.lot_id = l.id AND a.parent_id IS NULL), 0)::int AS allocated,
-            COALESCE((SELECT count(*) FROM vaccine_dose d WHERE d.province_code = l.province_code AND d.lot_id = l.id), 0)::int AS administered
+            -- Administered: the doses per lot and commune the coverage facts keep (lotFacts.ts), not a count of the doses.
+            COALESCE((SELECT sum(f.doses) FROM vaccination_lot_commune f WHERE f.province_code = l.province_code AND f.lot_id = l.id), 0)::int AS administered
        FROM vaccine_lot l
       WHERE l.province_code = $1 AND ($2::bigint IS NULL OR l.id = $2) AND ($3::text IS NULL OR l.product_code = $3)
         AND ($4::text IS NULL OR l.lot_number LIKE '%' || $4 || '%')
