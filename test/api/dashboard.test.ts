@@ -93,6 +93,33 @@ for (const kind of DB_KINDS) {
       expect(cd.unit.code).toBe(commune);
     });
 
+    it('the bed-occupancy layer: occupied / total beds per unit from the capacity register, null where not entered', async () => {
+      const other = (await ctx.db.query<{ code: string; path: string }>(`SELECT code, path FROM admin_unit WHERE province_code = '20' AND parent_code = $1 AND code <> $2 ORDER BY code LIMIT 1`, [province.code, district])).rows[0];
+      const dPath = (await ctx.db.query<{ path: string }>(`SELECT path FROM admin_unit WHERE province_code = '20' AND code = $1`, [district])).rows[0].path;
+      // This test's own register: nothing entered under the district or the other district.
+      await ctx.db.query(`DELETE FROM level_capacity c USING admin_unit u WHERE u.province_code = c.province_code AND u.code = c.unit_code AND c.province_code = '20' AND (u.path LIKE $1 || '%' OR u.path LIKE $2 || '%')`, [dPath, other.path]);
+      const huyen = await ctx.as('huyen');
+      const put = (code: string, body: object) => huyen.request({ method: 'PUT', url: `/api/levels/capacity/${code}`, payload: body });
+      // The district hospital: 120 beds, 30 vacant (an older entry of 100 beds is replaced by the latest); a commune station: 20 beds, vacant not entered.
+      expect((await put(district, { day: addDays(today, -5), treatmentBeds: 100, vacantBeds: 100 })).statusCode).toBeLessThan(300);
+      expect((await put(district, { day: addDays(today, -1), treatmentBeds: 120, vacantBeds: 30 })).statusCode).toBeLessThan(300);
+      expect((await put(commune, { day: addDays(today, -1), treatmentBeds: 20 })).statusCode).toBeLessThan(300);
+      // An entry after the date does not count yet; one without beds (care teams only) does not hide the beds.
+      expect((await put(commune, { day: today, careTeams: 2 })).statusCode).toBeLessThan(300);
+      const admin = await ctx.as('admin');
+      const d = (await admin.get('/api/dashboard')).json();
+      const row = (code: string) => d.children.find((c: { code: string }) => c.code === code);
+      expect(row(district).beds).toEqual({ total: 140, occupied: 90, vacant: 30, occupancyPct: 75, units: 2 });
+      expect(row(other.code).beds).toBeNull();
+      const before = (await admin.get(`/api/dashboard?date=${addDays(today, -3)}`)).json();
+      expect(before.children.find((c: { code: string }) => c.code === district).beds).toEqual({ total: 100, occupied: 0, vacant: 100, occupancyPct: 0, units: 1 });
+      // Down a level: the commune shows its beds without occupancy; the district's headline has both.
+      const dd = (await admin.get(`/api/dashboard?unit=${district}`)).json();
+      expect(dd.children.find((c: { code: string }) => c.code === commune).beds).toEqual({ total: 20, occupied: null, vacant: null, occupancyPct: null, units: 1 });
+      expect(dd.headline.beds).toEqual({ total: 140, occupied: 90, vacant: 30, occupancyPct: 75 });
+      expect((await admin.get(`/api/dashboard?unit=${other.code}`)).json().headline.beds).toBeNull();
+    });
+
     it('is scoped to the jurisdiction: the commune officer sees their commune only', async () => {
       const xa = await ctx.as('xa');
       const own = await xa.get('/api/dashboard');

@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.ts';
 import { keepFactsCurrent } from '../../src/server/modules/levels/facts.ts';
+import { saveCapacity } from '../../src/server/modules/levels/service.ts';
+import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
 import { DESKTOP, launchBrowser, newContext, overflowsHorizontally, PHONE, pointInside, screenshot, signIn, type Browser, type Page } from './support.ts';
 
 let server: TestServer;
@@ -193,6 +195,43 @@ describe('dashboard → unit → drill-down → daily report', () => {
     // The archive lists it, with both files.
     await page.getByTestId('report-archive').getByTestId('report-pdf').first().waitFor();
     await screenshot(page, 'dashboard-report-desktop');
+  });
+
+  it('the bed-occupancy layer: beds in use over treatment beds where entered, "Chưa nhập" elsewhere', async () => {
+    const dPath = (await server.db.query<{ path: string }>(`SELECT path FROM admin_unit WHERE province_code = '20' AND code = $1`, [district()])).rows[0].path;
+    await server.db.tx(async (q) => {
+      await q.query(`DELETE FROM level_capacity c USING admin_unit u WHERE u.province_code = c.province_code AND u.code = c.unit_code AND c.province_code = '20' AND u.path LIKE $1 || '%'`, [dPath]);
+      const officer = (await q.query<{ id: number }>(`SELECT id::int FROM app_user WHERE username = 'huyen'`)).rows[0];
+      await saveCapacity(q, '20', district(), { day: todayInVietnam(), treatmentBeds: 120, vacantBeds: 30 }, officer.id);
+    });
+    // A district with nothing entered under it, if the demo left one.
+    const bare = (
+      await server.db.query<{ code: string }>(
+        `SELECT d.code FROM admin_unit d WHERE d.province_code = '20' AND d.level = 'district'
+            AND NOT EXISTS (SELECT 1 FROM level_capacity c JOIN admin_unit u ON u.province_code = c.province_code AND u.code = c.unit_code WHERE c.province_code = '20' AND u.path LIKE d.path || '%' AND c.treatment_beds IS NOT NULL)
+          ORDER BY d.code LIMIT 1`,
+      )
+    ).rows[0]?.code;
+    for (const [opts, name] of [[DESKTOP, 'desktop'], [PHONE, 'phone']] as const) {
+      const page = await open('chihuy', opts);
+      await page.goto('/dashboard');
+      await page.getByTestId('tile-community').waitFor({ timeout: 120_000 });
+      if (name === 'phone') await page.getByTestId('layer-select').selectOption('beds');
+      else await page.getByTestId('layer-toggle').getByText('Giường %').click();
+      await page.waitForURL(/layer=beds/);
+      const cell = page.locator(`[data-testid="dashboard-children"] tr[data-code="${district()}"] [data-testid="beds-cell"]`);
+      await expect.poll(() => cell.textContent()).toBe('90/120 (75 %)');
+      // 75 % is in the 70–85 class.
+      await expect.poll(() => page.locator(`[data-testid="choropleth"] path[data-code="${district()}"]`).evaluate((el) => getComputedStyle(el).fill)).toBe('rgb(253, 141, 60)');
+      if (bare) {
+        await expect.poll(() => page.locator(`[data-testid="dashboard-children"] tr[data-code="${bare}"] [data-testid="beds-cell"]`).textContent()).toBe('Chưa nhập');
+        await page.getByTestId('beds-legend-none').waitFor();
+      }
+      expect(await overflowsHorizontally(page)).toBe(false);
+      await page.getByTestId(name === 'phone' ? 'layer-select' : 'layer-toggle').scrollIntoViewIfNeeded();
+      await screenshot(page, `dashboard-beds-${name}`);
+    }
+    expect(problems.flat()).toEqual([]);
   });
 
   it('a commune officer reads their commune on a phone', async () => {

@@ -3,7 +3,7 @@
 // coloured by level (or cases per 100,000, coverage, positivity) with drill-down, the units whose
 // level changed, and the daily report (generate, archive, download). Phone first.
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
-import { Anchor, Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, NativeSelect, SegmentedControl, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowUp, IconChevronRight, IconFileSpreadsheet, IconFileTypePdf, IconTrendingDown, IconTrendingUp } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
@@ -26,7 +26,8 @@ import { useDashboard, useReports, type ChildRow, type Figure, type Headline } f
 
 const Chart = lazy(() => import('../testing/Chart.tsx'));
 
-export type MapLayer = 'level' | 'cases' | 'coverage' | 'positivity';
+export type MapLayer = 'level' | 'cases' | 'coverage' | 'positivity' | 'beds';
+export const MAP_LAYERS: MapLayer[] = ['level', 'cases', 'coverage', 'positivity', 'beds'];
 /** Fixed classes so colours mean the same thing on every unit and date. */
 const CASE_CLASSES: ColorClass[] = [
   { from: 0, to: 20, color: '#fff5eb' },
@@ -46,6 +47,15 @@ const POSITIVITY_CLASSES: ColorClass[] = [
   { from: 1, to: 5, color: '#fee391' },
   { from: 5, to: 10, color: '#fe9929' },
   { from: 10, to: 101, color: '#cc4c02' },
+];
+
+/** Bed occupancy (%): higher is worse. */
+const BED_CLASSES: ColorClass[] = [
+  { from: 0, to: 50, color: '#ffffcc' },
+  { from: 50, to: 70, color: '#fed976' },
+  { from: 70, to: 85, color: '#fd8d3c' },
+  { from: 85, to: 95, color: '#e31a1c' },
+  { from: 95, to: 101, color: '#800026' },
 ];
 
 export const levelOf = (r: { official: { level: number } | null; proposed: number | null }) => r.official?.level ?? r.proposed ?? null;
@@ -117,10 +127,28 @@ export function HeadlineTiles({ h, withCare = true }: { h: Headline; withCare?: 
   );
 }
 
-export function layerValue(r: Pick<ChildRow, 'official' | 'proposed' | 'casesPer100k' | 'coverageFirstDose18Pct'> & { positivityPct?: number | null }, layer: MapLayer) {
+export function layerValue(r: Pick<ChildRow, 'official' | 'proposed' | 'casesPer100k' | 'coverageFirstDose18Pct'> & { positivityPct?: number | null; beds?: ChildRow['beds'] }, layer: MapLayer) {
+  if (layer === 'beds') return r.beds?.occupancyPct ?? null;
   return layer === 'level' ? levelOf(r) : layer === 'cases' ? r.casesPer100k : layer === 'coverage' ? r.coverageFirstDose18Pct : (r.positivityPct ?? null);
 }
-export const layerClasses = (l: MapLayer) => (l === 'level' ? LEVEL_CLASSES : l === 'cases' ? CASE_CLASSES : l === 'coverage' ? COVERAGE_CLASSES : POSITIVITY_CLASSES);
+export const layerClasses = (l: MapLayer) =>
+  l === 'level' ? LEVEL_CLASSES : l === 'cases' ? CASE_CLASSES : l === 'coverage' ? COVERAGE_CLASSES : l === 'beds' ? BED_CLASSES : POSITIVITY_CLASSES;
+
+/** The table's cell of the beds layer: "occupied / total (pct)", the beds without occupancy, or "not entered". */
+function BedsCell({ beds }: { beds: ChildRow['beds'] }) {
+  const { t } = useTranslation();
+  if (!beds) return <Text size="xs" c="dimmed" data-testid="beds-none">{t('dashboard.beds.none')}</Text>;
+  if (beds.occupied == null) return <span>{t('dashboard.beds.totalOnly', { total: formatNumber(beds.total) })}</span>;
+  return (
+    <span>
+      {formatNumber(beds.occupied)}/{formatNumber(beds.total)}
+      <Text span size="xs" c="dimmed">
+        {' '}
+        ({formatNumber(beds.occupancyPct, 1)} %)
+      </Text>
+    </span>
+  );
+}
 
 async function download(path: string, name: string) {
   const res = await fetch(`/api${path}`, { credentials: 'same-origin' });
@@ -209,7 +237,7 @@ export default function DashboardPage() {
   const today = todayInVietnam();
   const date = params.get('date') ?? today;
   const unitParam = params.get('unit') ?? undefined;
-  const layer = (['level', 'cases', 'coverage', 'positivity'].includes(params.get('layer') ?? '') ? params.get('layer') : 'level') as MapLayer;
+  const layer = ((MAP_LAYERS as string[]).includes(params.get('layer') ?? '') ? params.get('layer') : 'level') as MapLayer;
   const set = useCallback(
     (patch: Record<string, string | null>) =>
       setParams((p) => {
@@ -301,10 +329,21 @@ export default function DashboardPage() {
             <Text fw={600}>{t(`childrenOf.${unit.level}`)}</Text>
             <SegmentedControl
               size="xs"
+              visibleFrom="sm"
               value={layer}
               onChange={(v) => set({ layer: v === 'level' ? null : v })}
-              data={(['level', 'cases', 'coverage', 'positivity'] as MapLayer[]).map((l) => ({ value: l, label: t(`dashboard.layerShort.${l}`) }))}
+              data={MAP_LAYERS.map((l) => ({ value: l, label: t(`dashboard.layerShort.${l}`) }))}
               data-testid="layer-toggle"
+            />
+            {/* Phones: five layers do not fit side by side. */}
+            <NativeSelect
+              size="xs"
+              hiddenFrom="sm"
+              aria-label={t('dashboard.layerPick')}
+              value={layer}
+              onChange={(e) => set({ layer: e.currentTarget.value === 'level' ? null : e.currentTarget.value })}
+              data={MAP_LAYERS.map((l) => ({ value: l, label: t(`dashboard.layer.${l}`) }))}
+              data-testid="layer-select"
             />
           </Group>
           {map.isPending ? (
@@ -322,8 +361,25 @@ export default function DashboardPage() {
             (layer === 'level' ? (
               <LevelLegend />
             ) : (
-              <Legend classes={layerClasses(layer).map((c) => (c.to > 100 && layer !== 'cases' ? { ...c, to: 100 } : c.to >= 1e8 ? { ...c, to: c.from } : c))} layer={mapLayer} missing={[...values.values()].some((v) => v == null)} />
+              <Group gap={12} wrap="wrap">
+                <Legend
+                  classes={layerClasses(layer).map((c) => (c.to > 100 && layer !== 'cases' ? { ...c, to: 100 } : c.to >= 1e8 ? { ...c, to: c.from } : c))}
+                  layer={mapLayer}
+                  missing={layer !== 'beds' && [...values.values()].some((v) => v == null)}
+                />
+                {layer === 'beds' && [...values.values()].some((v) => v == null) && (
+                  <span style={{ display: 'inline-flex', alignItems: 'center', gap: 4, fontSize: 12 }} data-testid="beds-legend-none">
+                    <span style={{ width: 14, height: 14, borderRadius: 3, background: '#e9ecef', border: '1px solid #ced4da' }} />
+                    {t('dashboard.beds.none')}
+                  </span>
+                )}
+              </Group>
             ))}
+          {layer === 'beds' && (
+            <Text size="xs" c="dimmed" mt={4}>
+              {t('dashboard.beds.note')}
+            </Text>
+          )}
           <Table fz="sm" verticalSpacing={4} highlightOnHover mt="xs" data-testid="dashboard-children">
             <Table.Thead>
               <Table.Tr>
@@ -345,8 +401,8 @@ export default function DashboardPage() {
                   <Table.Td>
                     <LevelBadge level={levelOf(r) as LevelNumber | null} size="sm" compact />
                   </Table.Td>
-                  <Table.Td className="tabular" style={{ textAlign: 'right' }}>
-                    {formatNumber(layerValue(r, layer === 'level' ? 'cases' : layer), 1)}
+                  <Table.Td className="tabular" style={{ textAlign: 'right' }} data-testid={layer === 'beds' ? 'beds-cell' : undefined}>
+                    {layer === 'beds' ? <BedsCell beds={r.beds} /> : formatNumber(layerValue(r, layer === 'level' ? 'cases' : layer), 1)}
                   </Table.Td>
                   <Table.Td style={{ width: 1 }}>
                     <IconChevronRight size={16} aria-label={t('dashboard.table.drillOf', { name: r.name })} />

@@ -28,7 +28,16 @@ export interface Headline {
   inQuarantine: number;
   inIsolation: number;
   quarantineStarted: number;
-  beds: { total: number; occupied: number | null; vacant: number | null } | null;
+  beds: { total: number; occupied: number | null; vacant: number | null; occupancyPct: number | null } | null;
+}
+
+/** From the capacity register: occupied = treatment − vacant beds over the units that entered both; null when nothing was entered. */
+export interface Beds {
+  total: number;
+  occupied: number | null;
+  vacant: number | null;
+  occupancyPct: number | null;
+  units: number;
 }
 
 export interface ChildRow extends LevelRow {
@@ -36,6 +45,7 @@ export interface ChildRow extends LevelRow {
   coverageFullyAllPct: number | null;
   positivityPct: number | null;
   tests7d: number;
+  beds: Beds | null;
 }
 
 export interface LevelChange {

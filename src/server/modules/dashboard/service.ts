@@ -108,14 +108,7 @@ export async function headline(q: Queryable, provinceCode: string, unit: UnitInf
       [provinceCode, unit.path, day],
     ),
     // The capacity register (levels): the latest entry of each unit under this one.
-    q.query<{ beds: number | null; vacant: number | null; units: number }>(
-      `SELECT sum(treatment_beds)::int AS beds, sum(vacant_beds)::int AS vacant, count(*)::int AS units FROM (
-         SELECT DISTINCT ON (c.unit_code) c.treatment_beds, c.vacant_beds FROM level_capacity c
-           JOIN admin_unit u ON u.province_code = c.province_code AND u.code = c.unit_code
-          WHERE c.province_code = $1 AND u.path LIKE $2 || '%' AND c.day <= $3::date AND c.treatment_beds IS NOT NULL
-          ORDER BY c.unit_code, c.day DESC) x`,
-      [provinceCode, unit.path, day],
-    ),
+    bedsOf(q, provinceCode, [unit.code], day),
   ]);
   const fig = (pick: (r: { cc: number; qc: number; ox: number; dd: number }) => number): Figure => {
     const by = new Map(facts.rows.map((r) => [r.d, r]));
@@ -139,7 +132,7 @@ export async function headline(q: Queryable, provinceCode: string, unit: UnitInf
   const dosesPrev = doseSum(cWeek) - doseSum(cPrev);
   const dosesDay = doseSum(c) - doseSum(cDay);
   const qrows = new Map(quarantine.rows.map((r) => [r.kind, r]));
-  const b = beds.rows[0];
+  const b = beds.get(unit.code);
   return {
     communityCases: fig((r) => n(r.cc)),
     quarantineCases: fig((r) => n(r.qc)),
@@ -160,7 +153,7 @@ export async function headline(q: Queryable, provinceCode: string, unit: UnitInf
     inQuarantine: n(qrows.get('quarantine')?.n),
     inIsolation: n(qrows.get('isolation')?.n),
     quarantineStarted: n(qrows.get('quarantine')?.started),
-    beds: b && b.units > 0 && b.beds != null ? { total: n(b.beds), occupied: b.vacant == null ? null : Math.max(0, n(b.beds) - n(b.vacant)), vacant: b.vacant == null ? null : n(b.vacant) } : null,
+    beds: b ? { total: b.total, occupied: b.occupied, vacant: b.vacant, occupancyPct: b.occupancyPct } : null,
   };
 }
 
@@ -194,11 +187,54 @@ export async function curve(q: Queryable, provinceCode: string, unit: UnitInfo, 
   };
 }
 
+export interface Beds {
+  /** Treatment beds entered in the capacity register (latest entry of each unit under this one). */
+  total: number;
+  /** Beds in use = treatment beds − vacant beds, over the units that entered their vacant beds (null: none did). */
+  occupied: number | null;
+  vacant: number | null;
+  /** occupied / the treatment beds of those same units, in percent. */
+  occupancyPct: number | null;
+  /** Units whose entry counts here. */
+  units: number;
+}
+
 export interface ChildRow extends UnitLevelRow {
   coverageFirstDose18Pct: number | null;
   coverageFullyAllPct: number | null;
   positivityPct: number | null;
   tests7d: number;
+  /** The bed-occupancy layer: null when no unit under this one entered its beds ("chưa nhập"). */
+  beds: Beds | null;
+}
+
+/**
+ * Beds of some units from the capacity register on a day: the latest entry with treatment beds of
+ * each unit under each one (on or before the day), summed; occupancy over the entries that also
+ * have vacant beds.
+ */
+export async function bedsOf(q: Queryable, provinceCode: string, codes: string[], day: string): Promise<Map<string, Beds>> {
+  const r = await q.query<{ code: string; beds: number; vacant: number | null; beds_v: number | null; units: number }>(
+    `WITH e AS (
+       SELECT DISTINCT ON (c.unit_code) u.path, c.treatment_beds, c.vacant_beds FROM level_capacity c
+         JOIN admin_unit u ON u.province_code = c.province_code AND u.code = c.unit_code
+        WHERE c.province_code = $1 AND c.day <= $2::date AND c.treatment_beds IS NOT NULL
+        ORDER BY c.unit_code, c.day DESC)
+     SELECT k.code, sum(e.treatment_beds)::int AS beds, sum(e.vacant_beds)::int AS vacant,
+            sum(e.treatment_beds) FILTER (WHERE e.vacant_beds IS NOT NULL)::int AS beds_v, count(*)::int AS units
+       FROM admin_unit k JOIN e ON e.path LIKE k.path || '%'
+      WHERE k.province_code = $1 AND k.code = ANY($3::text[])
+      GROUP BY k.code`,
+    [provinceCode, day, codes],
+  );
+  const out = new Map<string, Beds>();
+  for (const x of r.rows) {
+    const total = n(x.beds);
+    const withVacant = x.beds_v == null ? null : n(x.beds_v);
+    const occupied = withVacant == null || x.vacant == null ? null : Math.max(0, withVacant - n(x.vacant));
+    out.set(x.code, { total, occupied, vacant: x.vacant == null ? null : n(x.vacant), occupancyPct: occupied == null || !withVacant ? null : pct(occupied, withVacant), units: n(x.units) });
+  }
+  return out;
 }
 
 /** The unit's children with the map's layers: level, cases per 100,000 (7 days), coverage, positivity (7 days). */
@@ -206,7 +242,7 @@ export async function children(q: Queryable, scope: Scope, unit: UnitInfo, day: 
   const lv = await levelsOf(q, scope, unit.code, day, today);
   if (!lv) return null;
   const codes = lv.children.map((c) => c.code);
-  const [cov, pos] = await Promise.all([
+  const [cov, pos, beds] = await Promise.all([
     q.query<{ unit_code: string; c18: number | null; call: number | null }>(
       `SELECT unit_code, cov_first18::float AS c18, cov_full_all::float AS call FROM level_fact WHERE province_code = $1 AND day = $2::date AND unit_code = ANY($3::text[])`,
       [scope.provinceCode, day, codes],
@@ -217,6 +253,7 @@ export async function children(q: Queryable, scope: Scope, unit: UnitInfo, day: 
         WHERE u.province_code = $1 AND u.code = ANY($4::text[]) GROUP BY u.code`,
       [scope.provinceCode, day, addDays(day, -6), codes],
     ),
+    bedsOf(q, scope.provinceCode, codes, day),
   ]);
   const c = new Map(cov.rows.map((r) => [r.unit_code, r]));
   const p = new Map(pos.rows.map((r) => [r.code, r]));
@@ -226,6 +263,7 @@ export async function children(q: Queryable, scope: Scope, unit: UnitInfo, day: 
     coverageFullyAllPct: c.get(x.code)?.call ?? null,
     positivityPct: p.has(x.code) ? pct(n(p.get(x.code)!.positive), n(p.get(x.code)!.resulted)) : null,
     tests7d: n(p.get(x.code)?.specimens),
+    beds: beds.get(x.code) ?? null,
   }));
   return { ruleset: lv.ruleset, self: lv.unit, children: rows };
 }
