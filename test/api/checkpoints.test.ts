@@ -129,7 +129,7 @@ for (const kind of DB_KINDS) {
       const admin = await ctx.as('admin');
       const v = await admin.post('/api/policies/declarations.high_risk_areas/versions', {
         effectiveFrom: today,
-        value: { areas: [{ provinceCode: '04', name: 'Tỉnh Cao Bằng', level: 4 }] },
+        value: { areas: [{ provinceCode: '04', name: 'Tỉnh Cao Bằng', level: 4 }, { provinceCode: '01', districtCode: '001', name: 'Quận Ba Đình (Hà Nội)', level: 4 }] },
         source: 'Công văn của tỉnh (thử nghiệm)',
       });
       expect(v.statusCode, v.body).toBe(201);
@@ -137,15 +137,88 @@ for (const kind of DB_KINDS) {
       expect(r.json()).toMatchObject({ risk: 'high_risk_area', effects: ['test_arrival'], areas: ['Tỉnh Cao Bằng'] });
       // Hồ Chí Minh City is no longer listed from today.
       expect((await citizen.post('/api/declarations', declaration({ phone: '0912000007' }))).json().risk).toBe('none');
+      // A district listed alone: only a traveller who names it (the form offers the province's districts) is tested.
+      expect((await citizen.post('/api/declarations', declaration({ from: { provinceCode: '01' }, phone: '0912000017' }))).json()).toMatchObject({ risk: 'none', effects: [] });
+      const bd = await citizen.post('/api/declarations', declaration({ from: { provinceCode: '01', districtCode: '001' }, phone: '0912000018' }));
+      expect(bd.json()).toMatchObject({ risk: 'high_risk_area', effects: ['test_arrival'], areas: ['Quận Ba Đình (Hà Nội)'] });
+      const nearby = await citizen.post('/api/declarations', declaration({ from: { provinceCode: '01', districtCode: '002' }, phone: '0912000019' }));
+      expect(nearby.json()).toMatchObject({ risk: 'none', effects: [] });
+    });
+
+    it('the form names the districts of any province of the country; a district is checked and kept by name', async () => {
+      const citizen = fromAddress(ctx.anonymous(), '10.0.6.1');
+      const hn = await citizen.get('/api/declarations/districts?province=01');
+      expect(hn.statusCode).toBe(200);
+      const items = hn.json().items as { code: string; name: string }[];
+      expect(items.length).toBe(30);
+      expect(items).toContainEqual({ code: '001', name: 'Quận Ba Đình' });
+      expect((await citizen.get('/api/declarations/districts?province=99')).statusCode).toBe(404);
+      expect((await citizen.get('/api/declarations/districts?province=x')).statusCode).toBe(400);
+      // Stored with the district's and the province's names, listed for the destination commune.
+      const r = await citizen.post('/api/declarations', declaration({ from: { provinceCode: '01', districtCode: '001' }, places: [{ provinceCode: '79', districtCode: '760' }], phone: '0912000020' }));
+      expect(r.statusCode, r.body).toBe(201);
+      const xa = await ctx.as('xa');
+      const d = (await xa.get(`/api/declarations/${r.json().id}`)).json();
+      expect(d.fromName).toBe('Quận Ba Đình, Thành phố Hà Nội');
+      expect(d.places[0]).toMatchObject({ provinceCode: '79', districtCode: '760', name: 'Quận 1, Thành phố Hồ Chí Minh' });
+      // Bad districts: nothing written.
+      const before = await count(ctx, `SELECT count(*)::int AS n FROM health_declaration`);
+      const bad = async (over: Record<string, unknown>) => {
+        const x = await citizen.post('/api/declarations', declaration({ phone: '0912000021', ...over }));
+        return `${x.statusCode} ${(x.json().error?.fields ?? []).map((f: { field: string; code: string }) => `${f.field}:${f.code}`).join(',')}`;
+      };
+      expect(await bad({ from: { provinceCode: '01', districtCode: '999' } })).toBe('400 from.districtCode:unknown_district');
+      expect(await bad({ from: { provinceCode: '01', districtCode: '760' } })).toBe('400 from.districtCode:unknown_district');
+      expect(await bad({ places: [{ provinceCode: '20', districtCode: '178' }] })).toBe('400 places.0.districtCode:use_unit_code');
+      expect(await bad({ from: { provinceCode: 'abroad', name: 'Lào', districtCode: '001' } })).toBe('400 from.districtCode:unknown_district');
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM health_declaration`)).toBe(before);
     });
 
     it('a declaration with symptoms alerts the commune health station', async () => {
-      const r = await citizen.post('/api/declarations', declaration({ from: { provinceCode: '02' }, symptoms: ['fever', 'cough'], contacts: ['symptomatic'], phone: '0912000008' }));
+      const r = await citizen.post('/api/declarations', declaration({ from: { provinceCode: '02' }, symptoms: ['fever', 'cough'], phone: '0912000008' }));
       expect(r.statusCode, r.body).toBe(201);
       expect(r.json().effects).toEqual(['check_symptoms']);
       const yte = await ctx.as('yte');
       const tasks = (await yte.get('/api/tasks')).json().items as { kind: string; role: string; fullName: string }[];
       expect(tasks.some((t) => t.kind === 'check_symptoms' && t.role === 'health_worker' && t.fullName === 'Trần Thị Bình')).toBe(true);
+    });
+
+    it('declared contacts give the destination commune’s community team a check, sooner for a contact with a case', async () => {
+      const citizen = fromAddress(ctx.anonymous(), '10.0.6.2');
+      const team = await ctx.as('tocovid');
+      const taskOf = async (id: number) =>
+        (await ctx.db.query<{ kind: string; role: string; hours: number; contacts: string[]; unit: string }>(
+          `SELECT kind, role, round(extract(epoch FROM due_at - created_at) / 3600)::int AS hours, detail->'contacts' AS contacts, commune_code AS unit FROM task WHERE detail->>'declarationId' = $1 ORDER BY kind`,
+          [String(id)],
+        )).rows;
+      // Someone at home (no journey from an outbreak area) who met a case: a check within the policy's 12 h.
+      const metBody = declaration({ kind: 'domestic', from: { provinceCode: '20', unitCode: commune }, contacts: ['case'], phone: '0912000030', fullName: 'Hoàng Văn Tiếp' });
+      const met = await citizen.post('/api/declarations', metBody);
+      expect(met.statusCode, met.body).toBe(201);
+      expect(met.json()).toMatchObject({ risk: 'none', effects: ['check_declared_contact'] });
+      expect(await taskOf(met.json().id)).toEqual([{ kind: 'check_declared_contact', role: 'community_team', hours: 12, contacts: ['case'], unit: commune }]);
+      // Someone from an affected area or with symptoms: within 24 h.
+      const other = await citizen.post('/api/declarations', declaration({ kind: 'domestic', from: { provinceCode: '20', unitCode: commune }, contacts: ['affected_area', 'symptomatic'], phone: '0912000031' }));
+      expect((await taskOf(other.json().id)).map((t) => [t.kind, t.hours])).toEqual([['check_declared_contact', 24]]);
+      // Beside the arrival's and the symptoms' tasks, each once.
+      const all = await citizen.post('/api/declarations', declaration({ from: { provinceCode: '04' }, symptoms: ['fever'], contacts: ['case'], phone: '0912000032' }));
+      expect(all.json().effects).toEqual(['test_arrival', 'check_symptoms', 'check_declared_contact']);
+      expect((await taskOf(all.json().id)).map((t) => t.kind)).toEqual(['check_declared_contact', 'check_symptoms', 'test_arrival']);
+      // No contact, no check.
+      const none = await citizen.post('/api/declarations', declaration({ kind: 'domestic', from: { provinceCode: '20', unitCode: commune }, phone: '0912000033' }));
+      expect(await taskOf(none.json().id)).toEqual([]);
+      // The team sees it in its list with the declarant's name; a replay makes no second task.
+      const tasks = (await team.get('/api/tasks')).json().items as { kind: string; fullName: string; phone: string }[];
+      expect(tasks.find((t) => t.kind === 'check_declared_contact' && t.fullName === 'Hoàng Văn Tiếp')?.phone).toBe('+84912000030');
+      const again = await citizen.post('/api/declarations', metBody);
+      expect(again.json()).toMatchObject({ id: met.json().id, replayed: true });
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM task WHERE kind = 'check_declared_contact' AND detail->>'declarationId' = $1`, [String(met.json().id)])).toBe(1);
+      // The delays are the province's dated policy.
+      const admin = await ctx.as('admin');
+      const v = await admin.post('/api/policies/declarations.contact_follow_up/versions', { effectiveFrom: today, value: { caseDueHours: 3, otherDueHours: 48 }, source: 'Công văn của tỉnh (thử nghiệm)' });
+      expect(v.statusCode, v.body).toBe(201);
+      const sooner = await citizen.post('/api/declarations', declaration({ kind: 'domestic', from: { provinceCode: '20', unitCode: commune }, contacts: ['case'], phone: '0912000034' }));
+      expect((await taskOf(sooner.json().id)).map((t) => [t.kind, t.hours])).toEqual([['check_declared_contact', 3]]);
     });
 
     it('refuses bad input with a clear 4xx and writes nothing', async () => {

@@ -34,6 +34,7 @@ const ctx = (over: Partial<RiskContext> = {}): RiskContext => ({
   lockdownUnitCodes: new Set(),
   parentOf: (c) => parents[c] ?? null,
   followUp,
+  contactFollowUp: { caseDueHours: 12, otherDueHours: 24 },
   ...over,
 });
 
@@ -95,6 +96,23 @@ describe('what a declaration sets off', () => {
   it('symptoms alert the health station, whatever the journey', () => {
     expect(assessDeclaration({ ...base, from: { provinceCode: '02' }, symptoms: ['fever'] }, ctx()).tasks).toEqual([{ kind: 'check_symptoms', role: 'health_worker', dueHours: 4 }]);
     expect(assessDeclaration({ ...base, symptoms: ['cough'] }, ctx()).tasks.map((t) => t.kind)).toEqual(['test_arrival', 'check_symptoms']);
+  });
+  it('a declared contact gives the community team a check, sooner for a contact with a case; with no contact, none', () => {
+    const home = { ...base, from: { provinceCode: '02' } };
+    const check = (contacts: string[], over: Partial<RiskContext> = {}) => assessDeclaration({ ...home, contacts }, ctx(over)).tasks;
+    expect(check([])).toEqual([]);
+    expect(check(['case'])).toEqual([{ kind: 'check_declared_contact', role: 'community_team', dueHours: 12 }]);
+    expect(check(['affected_area'])).toEqual([{ kind: 'check_declared_contact', role: 'community_team', dueHours: 24 }]);
+    expect(check(['symptomatic'])).toEqual([{ kind: 'check_declared_contact', role: 'community_team', dueHours: 24 }]);
+    // One task for several contacts, at the most urgent of them.
+    expect(check(['symptomatic', 'case'])).toEqual([{ kind: 'check_declared_contact', role: 'community_team', dueHours: 12 }]);
+    // The delays are the policy's.
+    expect(check(['case'], { contactFollowUp: { caseDueHours: 3, otherDueHours: 48 } })[0].dueHours).toBe(3);
+    expect(check(['affected_area'], { contactFollowUp: { caseDueHours: 3, otherDueHours: 48 } })[0].dueHours).toBe(48);
+    // Beside the journey's and the symptoms' tasks; the risk of the journey is unchanged.
+    const all = assessDeclaration({ ...base, symptoms: ['fever'], contacts: ['case'] }, ctx());
+    expect(all.tasks.map((t) => t.kind)).toEqual(['test_arrival', 'check_symptoms', 'check_declared_contact']);
+    expect(assessDeclaration({ ...home, contacts: ['case'] }, ctx()).risk).toBe('none');
   });
 });
 

@@ -2,9 +2,11 @@
 // it sets off. An arrival from an area at level 3–4 outside the province (the province's dated
 // list) or from a lockdown zone inside it gets a task for the community team of the destination
 // commune: testing at or above the policy's level (and from a lockdown), monitoring below. A
-// declaration with symptoms alerts the commune health station. Pure: the server gives the lists.
+// declaration with symptoms alerts the commune health station. A declared contact (with a case,
+// with someone from an affected area, with someone with symptoms) gives the same community team a
+// task to check it, sooner for a contact with a case. Pure: the server gives the lists.
 import { validateCccd, type Sex } from '../people/normalize.ts';
-import type { DeclarationFollowUpPolicy, HighRiskArea } from './policies.ts';
+import type { DeclarationFollowUpPolicy, DeclaredContactFollowUpPolicy, HighRiskArea } from './policies.ts';
 import { isProvinceCode } from './provinces.ts';
 
 export const SYMPTOMS = ['fever', 'cough', 'shortness_of_breath', 'pneumonia', 'sore_throat', 'fatigue'] as const;
@@ -107,6 +109,7 @@ export interface RiskContext {
   /** Parent of a unit code inside the province (to find a village's commune, a commune's district). */
   parentOf?: (code: string) => string | null;
   followUp: DeclarationFollowUpPolicy;
+  contactFollowUp: DeclaredContactFollowUpPolicy;
 }
 
 export interface MatchedArea {
@@ -116,7 +119,7 @@ export interface MatchedArea {
   level: 3 | 4 | 'lockdown';
 }
 
-export type DeclarationTaskKind = 'monitor_arrival' | 'test_arrival' | 'check_symptoms';
+export type DeclarationTaskKind = 'monitor_arrival' | 'test_arrival' | 'check_symptoms' | 'check_declared_contact';
 
 export interface DeclarationTask {
   kind: DeclarationTaskKind;
@@ -137,7 +140,7 @@ function ancestorsOf(code: string, parentOf: RiskContext['parentOf']): string[] 
 }
 
 /** The areas a journey touched, the risk, and the tasks it sets off. */
-export function assessDeclaration(d: Pick<DeclarationInput, 'from' | 'places' | 'symptoms'>, ctx: RiskContext): Assessment {
+export function assessDeclaration(d: Pick<DeclarationInput, 'from' | 'places' | 'symptoms' | 'contacts'>, ctx: RiskContext): Assessment {
   const areas: MatchedArea[] = [];
   const add = (a: MatchedArea) => {
     if (!areas.some((x) => x.name === a.name && x.level === a.level)) areas.push(a);
@@ -161,5 +164,8 @@ export function assessDeclaration(d: Pick<DeclarationInput, 'from' | 'places' | 
   if (lockdown || top >= ctx.followUp.testFromLevel) tasks.push({ kind: 'test_arrival', role: 'community_team', dueHours: ctx.followUp.arrivalDueHours });
   else if (top >= 3) tasks.push({ kind: 'monitor_arrival', role: 'community_team', dueHours: ctx.followUp.arrivalDueHours });
   if (d.symptoms.length > 0) tasks.push({ kind: 'check_symptoms', role: 'health_worker', dueHours: ctx.followUp.symptomsDueHours });
+  // One task for the declared contacts, whatever the journey: a contact with a case may be an F1.
+  if (d.contacts.length > 0)
+    tasks.push({ kind: 'check_declared_contact', role: 'community_team', dueHours: d.contacts.includes('case') ? ctx.contactFollowUp.caseDueHours : ctx.contactFollowUp.otherDueHours });
   return { risk: lockdown ? 'lockdown' : areas.length ? 'high_risk_area' : 'none', areas, tasks };
 }

@@ -28,6 +28,13 @@ export interface DeclarationFollowUpPolicy {
   lookbackDays: number;
 }
 
+export interface DeclaredContactFollowUpPolicy {
+  /** Hours the community team has to reach someone who declared contact with a case (a possible F1). */
+  caseDueHours: number;
+  /** Hours for a declared contact with someone from an affected area or with symptoms. */
+  otherDueHours: number;
+}
+
 export const CHECKPOINT_POLICY_DEFINITIONS: PolicyDefinition[] = [
   {
     key: 'declarations.high_risk_areas',
@@ -75,6 +82,25 @@ export const CHECKPOINT_POLICY_DEFINITIONS: PolicyDefinition[] = [
         effectiveFrom: '2021-10-11',
         value: { testFromLevel: 4, arrivalDueHours: 24, symptomsDueHours: 4, lookbackDays: 14 },
         source: 'Hướng dẫn tạm thời 4800/QĐ-BYT (12/10/2021): người về từ vùng cấp độ 4 xét nghiệm, cấp độ 3 theo dõi sức khỏe (cần xác minh theo văn bản của tỉnh); khai báo có triệu chứng: trạm y tế liên hệ ngay',
+      },
+    ],
+  },
+  {
+    key: 'declarations.contact_follow_up',
+    title: { vi: 'Xác minh tiếp xúc khai trong tờ khai y tế', en: 'Checking the contacts declared in health declarations' },
+    schema: Type.Object(
+      {
+        caseDueHours: Type.Integer({ minimum: 1, maximum: 72 }),
+        otherDueHours: Type.Integer({ minimum: 1, maximum: 168 }),
+      },
+      { additionalProperties: false },
+    ),
+    defaults: [
+      {
+        effectiveFrom: '2021-10-11',
+        value: { caseDueHours: 12, otherDueHours: 24 },
+        source:
+          'Tờ khai y tế (mẫu PC-Covid) hỏi tiếp xúc với ca bệnh, người từ vùng dịch, người có triệu chứng; tổ COVID cộng đồng xác minh: tiếp xúc ca bệnh là F1 có thể (Quyết định 3638/QĐ-BYT, truy vết sớm), các trường hợp khác theo dõi sức khỏe. Thời hạn là mặc định cần tỉnh xác minh',
       },
     ],
   },

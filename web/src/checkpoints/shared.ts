@@ -70,7 +70,7 @@ export interface Declaration {
   contacts: string[];
   risk: 'none' | 'high_risk_area' | 'lockdown';
   riskAreas: { name: string; level: 3 | 4 | 'lockdown' }[];
-  effects: ('monitor_arrival' | 'test_arrival' | 'check_symptoms')[];
+  effects: ('monitor_arrival' | 'test_arrival' | 'check_symptoms' | 'check_declared_contact')[];
   declaredAt: string;
 }
 

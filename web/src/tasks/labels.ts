@@ -14,6 +14,7 @@ export const TASK_KINDS: readonly TaskKind[] = [
   'monitor_arrival',
   'test_arrival',
   'check_symptoms',
+  'check_declared_contact',
   'home_vaccination',
 ];
 

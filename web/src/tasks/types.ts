@@ -13,6 +13,7 @@ export type TaskKind =
   | 'monitor_arrival'
   | 'test_arrival'
   | 'check_symptoms'
+  | 'check_declared_contact'
   // Vaccination (src/server/modules/vaccination/home.ts): vaccinate at home someone who cannot travel.
   | 'home_vaccination';
 export type TaskState = 'open' | 'overdue' | 'done';

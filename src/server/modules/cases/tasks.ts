@@ -17,6 +17,8 @@ export type TaskKind =
   | 'monitor_arrival'
   | 'test_arrival'
   | 'check_symptoms'
+  // A declared contact (migration 012): check it (a contact with a case may be an F1).
+  | 'check_declared_contact'
   // From vaccination (migration 006): vaccinate at home someone who cannot travel.
   | 'home_vaccination';
 

@@ -9,7 +9,7 @@ import { AppError } from '../../errors.ts';
 import type { Scope } from '../units/store.ts';
 import { normalizeName, normalizePhone } from '../../../domain/people/normalize.ts';
 import { assessDeclaration, checkDeclaration, isVietnamese, type Assessment, type DeclarationInput } from '../../../domain/checkpoints/declaration.ts';
-import type { DeclarationFollowUpPolicy, HighRiskAreasPolicy } from '../../../domain/checkpoints/policies.ts';
+import type { DeclarationFollowUpPolicy, DeclaredContactFollowUpPolicy, HighRiskAreasPolicy } from '../../../domain/checkpoints/policies.ts';
 import { provinceName } from '../../../domain/checkpoints/provinces.ts';
 import { fieldError, iso, policy, todayInVietnam } from '../testing/common.ts';
 
@@ -80,6 +80,17 @@ async function unitsByCode(q: Queryable, provinceCode: string, codes: string[]) 
   return new Map(r.rows.map((u) => [u.code, u]));
 }
 
+/** The names of the districts of other provinces that the places name, by `province|district`. */
+async function outsideDistrictNames(q: Queryable, places: DeclarationBody['from'][]): Promise<Map<string, string>> {
+  const wanted = places.filter((p) => p.districtCode && p.provinceCode !== 'abroad');
+  if (!wanted.length) return new Map();
+  const r = await q.query<{ p: string; c: string; name: string }>(
+    `SELECT province_code AS p, code AS c, name FROM gso_district WHERE (province_code, code) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    [wanted.map((p) => p.provinceCode), wanted.map((p) => p.districtCode!)],
+  );
+  return new Map(r.rows.map((x) => [`${x.p}|${x.c}`, x.name]));
+}
+
 /** Unit codes inside the province under a lockdown that overlapped the look-back window. */
 async function lockdownUnits(q: Queryable, provinceCode: string, since: string, today: string): Promise<Set<string>> {
   const r = await q.query<{ codes: string[] }>(
@@ -89,7 +100,7 @@ async function lockdownUnits(q: Queryable, provinceCode: string, since: string, 
   return new Set(r.rows.flatMap((z) => z.codes));
 }
 
-async function declarationTask(q: Queryable, provinceCode: string, t: { kind: string; role: string; dueHours: number }, d: { personId: number | null; unitPath: string; communeCode: string; declarationId: number; fullName: string; phone: string; address: string; areas: string[]; symptoms: string[] }) {
+async function declarationTask(q: Queryable, provinceCode: string, t: { kind: string; role: string; dueHours: number }, d: { personId: number | null; unitPath: string; communeCode: string; declarationId: number; fullName: string; phone: string; address: string; areas: string[]; symptoms: string[]; contacts: string[] }) {
   await q.query(
     `INSERT INTO task (province_code, kind, person_id, unit_path, commune_code, role, due_at, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [
@@ -100,7 +111,7 @@ async function declarationTask(q: Queryable, provinceCode: string, t: { kind: st
       d.communeCode,
       t.role,
       new Date(Date.now() + t.dueHours * 3_600_000).toISOString(),
-      JSON.stringify({ declarationId: d.declarationId, fullName: d.fullName, phone: d.phone, address: d.address, areas: d.areas, symptoms: d.symptoms }),
+      JSON.stringify({ declarationId: d.declarationId, fullName: d.fullName, phone: d.phone, address: d.address, areas: d.areas, symptoms: d.symptoms, contacts: d.contacts }),
     ],
   );
 }
@@ -116,6 +127,7 @@ export async function submitDeclaration(q: Queryable, req: FastifyRequest, b: De
   const today = todayInVietnam();
   const follow = await policy<DeclarationFollowUpPolicy>(q, b.provinceCode, 'declarations.follow_up', today);
   const areasPolicy = await policy<HighRiskAreasPolicy>(q, b.provinceCode, 'declarations.high_risk_areas', today);
+  const contactPolicy = await policy<DeclaredContactFollowUpPolicy>(q, b.provinceCode, 'declarations.contact_follow_up', today);
   const issues = checkDeclaration(b, { today, lookbackDays: follow.value.lookbackDays });
   if (issues.length) throw new AppError(400, 'validation', issues);
   // Places inside the province name a unit of it; the destination is one of its communes.
@@ -123,10 +135,14 @@ export async function submitDeclaration(q: Queryable, req: FastifyRequest, b: De
   const units = await unitsByCode(q, b.provinceCode, [b.destinationCommuneCode, ...inside.flatMap((p) => (p.unitCode ? [p.unitCode] : []))]);
   const dest = units.get(b.destinationCommuneCode);
   if (!dest || dest.level !== 'commune') throw fieldError(400, 'destinationCommuneCode', 'unknown_commune');
+  // A district of another province is one of the country's districts (the national units file); inside the province, a unit code names it.
+  const outsideDistricts = await outsideDistrictNames(q, [b.from, ...b.places]);
   [b.from, ...b.places].forEach((p, i) => {
     const field = i === 0 ? 'from' : `places.${i - 1}`;
     if (p.provinceCode === b.provinceCode && p.unitCode && !units.has(p.unitCode)) throw fieldError(400, `${field}.unitCode`, 'unknown_unit');
     if (p.provinceCode !== b.provinceCode && p.unitCode) throw fieldError(400, `${field}.unitCode`, 'outside_province');
+    if (p.districtCode && p.provinceCode === b.provinceCode) throw fieldError(400, `${field}.districtCode`, 'use_unit_code');
+    if (p.districtCode && !outsideDistricts.has(`${p.provinceCode}|${p.districtCode}`)) throw fieldError(400, `${field}.districtCode`, 'unknown_district');
   });
   const recent = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM health_declaration WHERE province_code = $1 AND phone = $2 AND declared_at > now() - interval '1 day'`, [b.provinceCode, phone]);
   if (recent.rows[0].n >= DECLARATIONS_PER_PHONE_PER_DAY) throw new AppError(429, 'rate_limited', [{ field: 'phone', code: 'too_many_today', message: String(DECLARATIONS_PER_PHONE_PER_DAY) }]);
@@ -138,15 +154,20 @@ export async function submitDeclaration(q: Queryable, req: FastifyRequest, b: De
     const segs = u.path.split('/').filter(Boolean);
     for (let i = segs.length - 1; i > 0; i--) parents.set(segs[i], segs[i - 1]);
   }
-  const named = (p: DeclarationBody['from']) => ({ ...p, name: p.name?.trim() || (p.unitCode ? units.get(p.unitCode)?.name : null) || (p.provinceCode === 'abroad' ? null : provinceName(p.provinceCode)) });
+  const named = (p: DeclarationBody['from']) => {
+    const district = p.districtCode ? outsideDistricts.get(`${p.provinceCode}|${p.districtCode}`) : null;
+    const province = p.provinceCode === 'abroad' ? null : provinceName(p.provinceCode);
+    return { ...p, name: p.name?.trim() || (p.unitCode ? units.get(p.unitCode)?.name : null) || (district ? `${district}, ${province}` : province) };
+  };
   const from = named(b.from);
   const places = b.places.map(named);
-  const assessment = assessDeclaration({ from, places, symptoms: b.symptoms }, {
+  const assessment = assessDeclaration({ from, places, symptoms: b.symptoms, contacts: b.contacts }, {
     provinceCode: b.provinceCode,
     highRiskAreas: areasPolicy.value.areas,
     lockdownUnitCodes: lockdowns,
     parentOf: (c) => parents.get(c) ?? null,
     followUp: follow.value,
+    contactFollowUp: contactPolicy.value,
   });
   const cccd = b.cccd ? b.cccd.replace(/[\s.-]/g, '') : null;
   const person = cccd ? (await q.query<{ id: number }>(`SELECT id FROM person WHERE province_code = $1 AND cccd = $2`, [b.provinceCode, cccd])).rows[0] : undefined;
@@ -182,7 +203,7 @@ export async function submitDeclaration(q: Queryable, req: FastifyRequest, b: De
       assessment.risk,
       JSON.stringify(assessment.areas),
       assessment.tasks.map((t) => t.kind),
-      JSON.stringify({ high_risk_areas: areasPolicy.version, follow_up: follow.version }),
+      JSON.stringify({ high_risk_areas: areasPolicy.version, follow_up: follow.version, contact_follow_up: contactPolicy.version }),
       b.idempotencyKey,
       req.ip,
     ],
@@ -200,6 +221,7 @@ export async function submitDeclaration(q: Queryable, req: FastifyRequest, b: De
       address: b.destinationAddress?.trim() || address,
       areas: assessment.areas.map((a) => a.name),
       symptoms: b.symptoms,
+      contacts: b.contacts,
     });
   const r = await q.query<DeclarationRow>(`SELECT ${COLS} FROM ${FROM} WHERE d.province_code = $1 AND d.id = $2`, [b.provinceCode, id]);
   return { declaration: out(r.rows[0]), replayed: false };
@@ -247,7 +269,7 @@ export async function getDeclaration(q: Queryable, scope: Scope, id: number): Pr
 const SYMPTOM_VI: Record<string, string> = { fever: 'Sốt', cough: 'Ho', shortness_of_breath: 'Khó thở', pneumonia: 'Viêm phổi', sore_throat: 'Đau họng', fatigue: 'Mệt mỏi' };
 const CONTACT_VI: Record<string, string> = { case: 'Tiếp xúc ca bệnh', affected_area: 'Tiếp xúc người từ vùng dịch', symptomatic: 'Tiếp xúc người có triệu chứng' };
 const RISK_VI: Record<string, string> = { none: '', high_risk_area: 'Từ vùng cấp độ 3–4', lockdown: 'Từ vùng phong tỏa' };
-const EFFECT_VI: Record<string, string> = { monitor_arrival: 'Theo dõi sức khỏe', test_arrival: 'Xét nghiệm', check_symptoms: 'Trạm y tế liên hệ' };
+const EFFECT_VI: Record<string, string> = { monitor_arrival: 'Theo dõi sức khỏe', test_arrival: 'Xét nghiệm', check_symptoms: 'Trạm y tế liên hệ', check_declared_contact: 'Xác minh tiếp xúc' };
 const vnDate = (d: string | null) => (d ? d.slice(0, 10).split('-').reverse().join('/') : '');
 
 export async function declarationsWorkbook(rows: DeclarationRow[], title: string): Promise<Buffer> {

@@ -34,6 +34,8 @@ import {
 import { normalizePlate } from '../../../domain/testing/plate.ts';
 import type { Decision } from '../../../domain/checkpoints/passage.ts';
 import { purgeDeclarations } from './retention.ts';
+import { districtsOf } from './districts.ts';
+import { isProvinceCode } from '../../../domain/checkpoints/provinces.ts';
 
 /** Default versions of the declaration policies for provinces that have none yet. */
 export async function seedMissingCheckpointPolicies(q: Queryable) {
@@ -165,6 +167,23 @@ const routes: FastifyPluginAsync = async (app) => {
       const form = await declarationForm(app.db, code);
       if (!form) throw notFound();
       return reply.header('cache-control', 'public, max-age=300').send(form);
+    },
+  );
+
+  app.get(
+    '/declarations/districts',
+    {
+      config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['declarations'],
+        summary: "The districts of a province of the country (GSO codes), for a traveller naming where they came from; empty when the deployment's units file has none (two-level structure); no account",
+        querystring: Type.Object({ province: Type.String({ pattern: '^[0-9]{2}$' }) }),
+      },
+    },
+    async (req, reply) => {
+      const code = (req.query as { province: string }).province;
+      if (!isProvinceCode(code)) throw fieldError(404, 'province', 'unknown_province');
+      return reply.header('cache-control', 'public, max-age=3600').send({ provinceCode: code, items: await districtsOf(app.db, code) });
     },
   );
 

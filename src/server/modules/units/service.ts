@@ -3,6 +3,7 @@ import type { Db } from '../../db/index.ts';
 import { boundariesFrom, gsoProvinces, reconcile, unitsFromGso, type Reconciliation } from '../../../domain/units/tree.ts';
 import { seedDefaultPolicies } from '../policies/service.ts';
 import * as store from './store.ts';
+import { storeGsoDistricts } from '../checkpoints/districts.ts';
 
 export async function importAdminUnits(db: Db, doc: unknown, provinceCode: string) {
   const units = unitsFromGso(doc, provinceCode);
@@ -14,6 +15,8 @@ export async function importAdminUnits(db: Db, doc: unknown, provinceCode: strin
     );
     const r = await store.upsertUnits(q, provinceCode, units);
     await seedDefaultPolicies(q, provinceCode);
+    // The country's districts, for the health declaration form (a traveller from another province names the district).
+    await storeGsoDistricts(q, doc);
     return {
       province: { code: provinceCode, name: province.name },
       districts: units.filter((u) => u.level === 'district').length,
