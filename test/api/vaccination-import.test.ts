@@ -234,6 +234,28 @@ for (const kind of DB_KINDS) {
       expect(job.message).toContain('đánh dấu');
     });
 
+    it('reads the numbers of a mixed course in the series of the first product', async () => {
+      await ctx.db.query(`INSERT INTO vaccine_lot (province_code, product_code, lot_number, doses_received, received_on) VALUES ('20', 'janssen', 'JJ0001', 100, '2021-08-01') ON CONFLICT DO NOTHING`);
+      const [m, n] = await ctx.db
+        .query<P>(
+          `SELECT id, cccd, natural_key, full_name, birth_date, commune_code, unit_path FROM person p
+            WHERE province_code = '20' AND cccd IS NOT NULL AND birth_date BETWEEN '1950-01-01' AND '1995-12-31' AND id <> ALL($1::bigint[])
+              AND NOT EXISTS (SELECT 1 FROM vaccine_dose d WHERE d.province_code = p.province_code AND d.person_id = p.id)
+            ORDER BY id LIMIT 2`,
+          [[a, b, c, d, out, inDistrict].map((x) => x.id)],
+        )
+        .then((r) => r.rows);
+      // Janssen is one dose: Pfizer's "dose 2" after it is the first booster (Pfizer's own series would make it primary 2).
+      const first = await importFile(admin, 'mix.csv', [HEADER, row('MX-2', m, 'Pfizer', 'FK7890', '2', '20/01/2022'), row('MX-1', m, 'Janssen', 'JJ0001', '1', '10/09/2021'), row('MX-3', n, 'AstraZeneca', 'NJ0123', '1', '01/08/2021')].join('\n'));
+      expect(first).toMatchObject({ status: 'done', insertedRows: 3, errorRows: 0 });
+      expect((await dosesOf(m)).map((x) => [x.product_code, x.dose_kind])).toEqual([['janssen', 'primary_1'], ['pfizer', 'booster_1']]);
+      // Dose 1 already recorded (AstraZeneca): Pfizer "2" completes the series, "3" is the booster; "5" has no place in it.
+      const later = await importFile(admin, 'mix2.csv', [HEADER, row('MX-4', n, 'Pfizer', 'FK7890', '2', '20/10/2021'), row('MX-5', n, 'Pfizer', 'FK7890', '3', '25/01/2022'), row('MX-6', n, 'Pfizer', 'FK7890', '4', '30/01/2022')].join('\n'));
+      expect((await dosesOf(n)).map((x) => [x.product_code, x.dose_kind])).toEqual([['astrazeneca', 'primary_1'], ['pfizer', 'primary_2'], ['pfizer', 'booster_1']]);
+      expect(later).toMatchObject({ status: 'done', insertedRows: 2, errorRows: 1 });
+      expect((await errorRows(admin, later.id)).get(4)?.codes).toBeTruthy();
+    });
+
     it('refuses people outside the importer’s jurisdiction', async () => {
       const huyen = await ctx.as('huyen');
       const job = await importFile(huyen, 'huyen.csv', [HEADER, row('J-1', out, 'AstraZeneca', 'NJ0123', '1', '01/08/2021'), row('J-2', inDistrict, 'AstraZeneca', 'NJ0456', '2', '01/03/2022')].join('\n'));

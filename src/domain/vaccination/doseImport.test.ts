@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doseSpecOf, mapDoseHeaders, productCodeOf, readDoseRow, resolveDoseKind, DOSE_COLUMN_LABELS, DOSE_IMPORT_COLUMNS } from './doseImport.ts';
+import { doseSpecOf, kindOfNumber, mapDoseHeaders, productCodeOf, readDoseRow, resolveDoseKind, seriesProductOf, DOSE_COLUMN_LABELS, DOSE_IMPORT_COLUMNS } from './doseImport.ts';
 
 const header = DOSE_IMPORT_COLUMNS.map((c) => DOSE_COLUMN_LABELS[c].vi);
 const map = (() => {
@@ -48,6 +48,23 @@ describe('products and doses as the platform writes them', () => {
     expect(resolveDoseKind({ number: 3 }, { primaryDoses: 3 })).toBe('primary_3');
     expect(resolveDoseKind({ number: 2 }, { primaryDoses: 1 })).toBe('booster_1');
     expect(resolveDoseKind({ number: 5 }, { primaryDoses: 2 })).toBeNull();
+  });
+  it('counts a mixed course in the series of the product of the first dose', () => {
+    // Janssen (one dose) then Pfizer "dose 2": the first booster, not Pfizer's second primary dose.
+    expect(seriesProductOf([], [{ number: 2, productCode: 'pfizer', givenOn: '2021-12-01' }, { number: 1, productCode: 'janssen', givenOn: '2021-08-01' }])).toBe('janssen');
+    expect(kindOfNumber(2, 1)).toBe('booster_1');
+    expect(kindOfNumber(3, 1)).toBe('booster_2');
+    expect(kindOfNumber(4, 1)).toBeNull();
+    // Recorded already: dose 1 of AstraZeneca; the file's Pfizer "dose 3" after it is the booster.
+    expect(seriesProductOf([{ kind: 'primary_1', productCode: 'astrazeneca' }], [{ number: 3, productCode: 'pfizer', givenOn: '2022-01-10' }])).toBe('astrazeneca');
+    expect(kindOfNumber(3, 2)).toBe('booster_1');
+    // Abdala's three doses: dose 3 is still primary.
+    expect(kindOfNumber(3, 3)).toBe('primary_3');
+    expect(kindOfNumber(4, 3)).toBe('booster_1');
+    // Nothing says where the course began: each dose counts in its own product's series.
+    expect(seriesProductOf([], [{ number: 2, productCode: 'pfizer', givenOn: '2021-12-01' }])).toBeNull();
+    // A dose 1 given twice in the file: the earlier one.
+    expect(seriesProductOf([], [{ number: 1, productCode: 'pfizer', givenOn: '2021-09-01' }, { number: 1, productCode: 'janssen', givenOn: '2021-08-01' }])).toBe('janssen');
   });
 });
 

@@ -139,17 +139,37 @@ export function doseSpecOf(raw: RawValue): DoseSpec | null {
   return null;
 }
 
+/** Dose number n of a course whose primary series has `primary` doses: primary n, then the first and second booster. */
+export function kindOfNumber(n: number, primary: number): DoseKind | null {
+  if (n >= 1 && n <= primary && n <= 3) return (['primary_1', 'primary_2', 'primary_3'] as const)[n - 1];
+  if (n === primary + 1) return 'booster_1';
+  if (n === primary + 2) return 'booster_2';
+  return null;
+}
+
 /**
  * The kind of a numbered dose: within the product's primary series it is primary n, the next one
  * the first booster, then the second (an additional dose is named as such by the platform).
  */
 export function resolveDoseKind(spec: DoseSpec, product: Pick<ProductPolicy, 'primaryDoses'> | undefined): DoseKind | null {
   if ('kind' in spec) return spec.kind;
-  const primary = product?.primaryDoses ?? 2;
-  if (spec.number <= primary) return (['primary_1', 'primary_2', 'primary_3'] as const)[spec.number - 1];
-  if (spec.number === primary + 1) return 'booster_1';
-  if (spec.number === primary + 2) return 'booster_2';
-  return null;
+  return kindOfNumber(spec.number, product?.primaryDoses ?? 2);
+}
+
+/**
+ * The product whose series a person's numbered doses count in: the product of their first dose —
+ * recorded already (primary 1), else the file's dose 1 (the earliest, if given twice) — or null
+ * when neither is known (each dose is then read against its own product). The platform numbers
+ * every dose of a person in one sequence whatever the product, so after a one-dose Janssen
+ * "dose 2" of Pfizer is the first booster, and after AstraZeneca 1 "dose 2" of Pfizer completes
+ * the series (mixing allowed) and "dose 3" is the booster.
+ */
+export function seriesProductOf(recorded: { kind: DoseKind; productCode: string }[], fileRows: { number: number | null; productCode: string; givenOn: string }[]): string | null {
+  const first = recorded.find((d) => d.kind === 'primary_1');
+  if (first) return first.productCode;
+  let best: { productCode: string; givenOn: string } | null = null;
+  for (const r of fileRows) if (r.number === 1 && (!best || r.givenOn < best.givenOn)) best = r;
+  return best?.productCode ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ import {
   DOSE_IMPORT_MESSAGES,
   DoseRowCache,
   doseColumnLabel,
+  kindOfNumber,
+  seriesProductOf,
   mapDoseHeaders,
   nameSearchOf,
   readDoseRow,
@@ -241,7 +243,7 @@ async function loadLots(q: Queryable, provinceCode: string): Promise<LotIndex> {
 // ---------------------------------------------------------------------------------------------
 // The job
 
-const STAGE_COLUMNS = ['row_number', 'cccd', 'person_key', 'full_name', 'name_search', 'birth_date', 'commune_code', 'product_code', 'lot_id', 'dose_kind', 'given_on', 'site_name', 'vaccinator', 'external_id', 'override_reason'];
+const STAGE_COLUMNS = ['row_number', 'cccd', 'person_key', 'full_name', 'name_search', 'birth_date', 'commune_code', 'product_code', 'lot_id', 'dose_kind', 'given_on', 'site_name', 'vaccinator', 'external_id', 'override_reason', 'dose_number'];
 
 const DOSE_COLUMNS = [
   'province_code', 'person_id', 'unit_path', 'commune_code', 'product_code', 'lot_id', 'dose_kind', 'given_on', 'site_name', 'vaccinator',
@@ -262,6 +264,8 @@ interface WorkRow {
   vaccinator: string | null;
   external_id: string | null;
   override_reason: string | null;
+  /** The dose's number as the file gave it (null: named by kind), read in the person's own series. */
+  dose_number: number | null;
 }
 
 interface ExistingDose {
@@ -320,7 +324,7 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
     await db.exec(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS ${res}; DROP TABLE IF EXISTS ${stage};
       CREATE ${unlogged}TABLE ${stage} (row_number int NOT NULL, cccd text, person_key text, full_name text, name_search text, birth_date date, commune_code text,
         product_code text NOT NULL, lot_id bigint NOT NULL, dose_kind text NOT NULL, given_on date NOT NULL, site_name text, vaccinator text,
-        external_id text, override_reason text)`);
+        external_id text, override_reason text, dose_number smallint)`);
     const lines = file.kind === 'csv' ? await countLines(file.path) : 0;
     let bytes = 0;
     let read = 0;
@@ -366,7 +370,7 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
           counts.processedRows++;
           continue;
         }
-        buf += csvLine([rowNumber, d.cccd, d.personKey, d.nameSearch ? null : d.fullName, d.nameSearch, d.birthDate, d.communeCode, d.productCode, lotId, kind, d.givenOn, d.siteName, d.vaccinator, d.externalId, d.overrideReason]);
+        buf += csvLine([rowNumber, d.cccd, d.personKey, d.nameSearch ? null : d.fullName, d.nameSearch, d.birthDate, d.communeCode, d.productCode, lotId, kind, d.givenOn, d.siteName, d.vaccinator, d.externalId, d.overrideReason, 'number' in d.dose ? d.dose.number : null]);
         if (++buffered >= readChunk) await flush();
       }
       const now = Date.now();
@@ -444,7 +448,7 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
     await db.query(
       `CREATE ${unlogged}TABLE ${work} AS
        SELECT s.row_number, r.person_id, p.birth_date AS person_birth, p.unit_path, p.commune_code AS person_commune, s.product_code, s.lot_id, s.dose_kind,
-              s.given_on, s.site_name, s.vaccinator, s.external_id, s.override_reason
+              s.given_on, s.site_name, s.vaccinator, s.external_id, s.override_reason, s.dose_number
          FROM ${stage} s JOIN ${res} r ON r.row_number = s.row_number JOIN person p ON p.province_code = $1 AND p.id = r.person_id
         WHERE r.person_id IS NOT NULL`,
       [pc],
@@ -488,7 +492,7 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
       await db.tx(async (q) => {
         const rows = (
           await q.query<WorkRow>(
-            `SELECT row_number, person_id, person_birth, unit_path, person_commune, product_code, lot_id, dose_kind, given_on, site_name, vaccinator, external_id, override_reason
+            `SELECT row_number, person_id, person_birth, unit_path, person_commune, product_code, lot_id, dose_kind, given_on, site_name, vaccinator, external_id, override_reason, dose_number
                FROM ${work} WHERE person_id >= $1 AND person_id < $2`,
             [lo, hi],
           )
@@ -541,8 +545,32 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
           const personId = rows[i].person_id;
           const doses: ExistingDose[] = [...(existingByPerson.get(personId) ?? [])];
           const profile = profiles.get(personId) ?? null;
-          for (; i < rows.length && rows[i].person_id === personId; i++) {
-            const r = rows[i];
+          let end = i;
+          while (end < rows.length && rows[end].person_id === personId) end++;
+          // Numbered doses count in the series of the person's first product (a mixed course).
+          const block = rows.slice(i, end);
+          if (block.some((r) => r.dose_number != null)) {
+            const series = seriesProductOf(
+              doses.map((d) => ({ kind: d.dose_kind, productCode: d.product_code })),
+              block.map((r) => ({ number: r.dose_number, productCode: r.product_code, givenOn: r.given_on })),
+            );
+            if (series) {
+              const primary = (policiesFor(today) ?? todays)?.products.find((p) => p.code === series)?.primaryDoses ?? 2;
+              for (let k = 0; k < block.length; k++) {
+                const r = block[k];
+                if (r.dose_number == null) continue;
+                const kind = kindOfNumber(r.dose_number, primary);
+                if (kind) r.dose_kind = kind;
+                else {
+                  refused.push({ rowNumber: r.row_number, issues: [{ column: 'dose', code: 'dose.invalid' }], values: null });
+                  block.splice(k--, 1);
+                }
+              }
+              block.sort((a, b) => (a.given_on < b.given_on ? -1 : a.given_on > b.given_on ? 1 : KIND_RANK[a.dose_kind] - KIND_RANK[b.dose_kind]) || a.row_number - b.row_number);
+            }
+          }
+          i = end;
+          for (const r of block) {
             if (r.external_id && elsewhere.has(r.external_id)) {
               refused.push({ rowNumber: r.row_number, issues: [{ column: 'external_id', code: 'dose.conflict' }], values: null });
               continue;
