@@ -87,6 +87,46 @@ describe('declarations and checkpoints on a phone', () => {
     expect(await page.getByRole('textbox', { name: /Họ và tên/ }).inputValue()).toBe(name);
   });
 
+  it('a traveller names the district of another province and a contact with a case; the team gets a check of the contact', async () => {
+    const commune = server.demo.logins.find((l) => l.username === 'xa')!.unitCode;
+    const traveller = 'Lý Văn Quang';
+    const page = await open(null);
+    await page.goto('/khai-bao-y-te?tinh=20');
+    const form = page.getByTestId('declare-form');
+    await form.waitFor();
+    await form.getByRole('textbox', { name: /Họ và tên/ }).fill(traveller);
+    await form.getByRole('textbox', { name: /Ngày sinh/ }).fill('02/01/1988');
+    await form.getByText('Nam', { exact: true }).click();
+    await form.getByRole('textbox', { name: /Số CCCD/ }).fill(cccdPrefix('001', 1988, 'M') + '112233');
+    await form.getByRole('textbox', { name: /Số điện thoại/ }).fill('0905 777 888');
+    await form.getByRole('textbox', { name: /Nơi ở hiện nay/ }).fill('8 Phan Đình Phùng, Ba Đình, Hà Nội');
+    await choose(page, /^Đi từ/, 'Hà Nội', /^Hà Nội$/);
+    // Hà Nội's districts come from the server once the province is chosen.
+    await choose(page, /^Quận\/huyện/, 'Ba Đình', /Quận Ba Đình/);
+    await page.getByRole('combobox', { name: /^Quận\/huyện/ }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'declare-district-phone');
+    await choose(page, /^Xã\/phường nơi đến/, communeName.replace(/^(Xã|Phường|Thị trấn)\s+/, ''), new RegExp(communeName));
+    await form.getByLabel('Không có triệu chứng nào').check();
+    await form.getByLabel('Người bệnh hoặc nghi mắc COVID-19').check();
+    await form.getByLabel(/Tôi cam kết/).check();
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'declare-district-contact-phone');
+    await form.getByRole('button', { name: 'Gửi tờ khai' }).click();
+    await page.getByTestId('declare-done').waitFor();
+    await page.getByTestId('declare-next-check_declared_contact').getByText(/tổ COVID cộng đồng sẽ gọi/).waitFor();
+    await screenshot(page, 'declare-contact-done-phone');
+    const rows = await q<{ from_name: string; effects: string[]; contacts: string[] }>(`SELECT places->0->>'name' AS from_name, effects, contacts FROM health_declaration WHERE full_name = $1`, [traveller]);
+    expect(rows).toEqual([{ from_name: 'Quận Ba Đình, Thành phố Hà Nội', effects: ['check_declared_contact'], contacts: ['case'] }]);
+    expect((await q<{ n: number }>(`SELECT count(*)::int AS n FROM task WHERE kind = 'check_declared_contact' AND commune_code = $1 AND detail->>'fullName' = $2`, [commune, traveller]))[0].n).toBe(1);
+    const team = await open('tocovid');
+    await team.goto('/tasks');
+    const card = team.getByTestId('task-card').filter({ hasText: traveller });
+    await card.getByText('Xác minh tiếp xúc đã khai báo').waitFor();
+    await card.getByText(/báo nhóm truy vết để xác định F1/).waitFor();
+    expect(await overflowsHorizontally(team)).toBe(false);
+    await screenshot(team, 'declare-contact-task-phone');
+  });
+
   it("the commune's community team finds the testing task on its phone; the commune officer sees the declaration", async () => {
     const team = await open('tocovid');
     await team.goto('/tasks');

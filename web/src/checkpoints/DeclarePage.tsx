@@ -23,6 +23,8 @@ type Identity = { fullName: string; birthDate: string | null; sex: 'M' | 'F' | '
 interface Place {
   provinceCode: string | null;
   unitCode: string | null;
+  /** A district of another province (GSO code), when the traveller knows it. */
+  districtCode?: string | null;
   name: string;
 }
 interface Sent {
@@ -45,6 +47,20 @@ const remembered = (): Identity | null => {
 };
 const digits = (s: string) => s.replace(/[\s.-]/g, '');
 const stripTinh = (n: string) => n.replace(/^(Tỉnh|Thành phố)\s+/, '');
+
+/** The districts of another province, fetched when it is chosen (the country's list is not in the page). */
+function DistrictSelect({ provinceCode, value, onChange, label, error, name, size = 'sm' }: { provinceCode: string; value: string | null; onChange: (v: string | null) => void; label: string; error?: string; name?: string; size?: 'sm' | 'md' }) {
+  const q = useQuery({
+    queryKey: ['declaration-districts', provinceCode],
+    queryFn: () => api<{ items: { code: string; name: string }[] }>('/declarations/districts', { query: { province: provinceCode }, noRedirect: true }),
+    staleTime: 3_600_000,
+    retry: 1,
+  });
+  const items = q.data?.items ?? [];
+  // A deployment whose units file has no districts (two-level structure): nothing to ask.
+  if (q.isSuccess && !items.length) return null;
+  return <Select size={size} label={label} data={items.map((d) => ({ value: d.code, label: d.name }))} value={value} onChange={onChange} searchable clearable error={error} name={name} disabled={!q.isSuccess} nothingFoundMessage="—" comboboxProps={{ withinPortal: true }} />;
+}
 
 export default function DeclarePage() {
   const { t } = useTranslation();
@@ -75,6 +91,15 @@ export default function DeclarePage() {
     () => (f ? f.districts.map((d) => ({ group: d.name, items: d.communes.map((c) => ({ value: c.code, label: `${c.name}, ${d.name}` })) })) : []),
     [f],
   );
+  // A place visited inside the province: a commune, or a whole district when the commune is not known.
+  const insidePlaces = useMemo(
+    () =>
+      f
+        ? f.districts.map((d) => ({ group: d.name, items: [{ value: d.code, label: t('checkpoints.declare.wholeDistrict', { name: d.name }) }, ...d.communes.map((c) => ({ value: c.code, label: `${c.name}, ${d.name}` }))] }))
+        : [],
+    [f, t],
+  );
+  const outside = (code: string | null): code is string => !!code && code !== 'abroad' && code !== f?.provinceCode;
   const provinces = useMemo(() => [{ value: 'abroad', label: t('checkpoints.declare.abroad') }, ...PROVINCES.map(([code, name]) => ({ value: code, label: stripTinh(name) }))], [t]);
   useEffect(() => {
     if (f && kind === 'domestic') setFrom((p) => (p.provinceCode ? p : { ...p, provinceCode: f.provinceCode }));
@@ -82,7 +107,12 @@ export default function DeclarePage() {
 
   const m = useMutation({
     mutationFn: () => {
-      const place = (p: Place) => ({ provinceCode: p.provinceCode!, unitCode: p.provinceCode === f!.provinceCode ? p.unitCode : null, name: p.name.trim() || null });
+      const place = (p: Place) => ({
+        provinceCode: p.provinceCode!,
+        unitCode: p.provinceCode === f!.provinceCode ? p.unitCode : null,
+        districtCode: outside(p.provinceCode) ? (p.districtCode ?? null) : null,
+        name: p.name.trim() || null,
+      });
       return api<Sent>('/declarations', {
         method: 'POST',
         noRedirect: true,
@@ -261,7 +291,10 @@ export default function DeclarePage() {
                   <Text fw={700}>{t('checkpoints.declare.journey')}</Text>
                   <Select size="md" label={t('checkpoints.declare.from')} data={provinces} value={from.provinceCode} onChange={(v) => setFrom({ provinceCode: v, unitCode: null, name: '' })} searchable required error={errs.from} name="fromProvince" comboboxProps={{ withinPortal: true }} nothingFoundMessage="—" />
                   {from.provinceCode === f.provinceCode && (
-                    <Select size="md" label={t('checkpoints.declare.fromCommune')} data={communes} value={from.unitCode} onChange={(v) => setFrom((p) => ({ ...p, unitCode: v }))} searchable clearable error={errs['from.unitCode']} name="fromCommune" nothingFoundMessage="—" />
+                    <Select size="md" label={t('checkpoints.declare.fromCommune')} data={insidePlaces} value={from.unitCode} onChange={(v) => setFrom((p) => ({ ...p, unitCode: v }))} searchable clearable error={errs['from.unitCode']} name="fromCommune" nothingFoundMessage="—" />
+                  )}
+                  {outside(from.provinceCode) && (
+                    <DistrictSelect size="md" provinceCode={from.provinceCode} label={t('checkpoints.declare.districtOptional')} value={from.districtCode ?? null} onChange={(v) => setFrom((p) => ({ ...p, districtCode: v }))} error={errs['from.districtCode']} name="fromDistrict" />
                   )}
                   {from.provinceCode === 'abroad' && <TextInput size="md" label={t('checkpoints.declare.country')} value={from.name} onChange={(e) => setFrom((p) => ({ ...p, name: e.currentTarget.value }))} error={errs['from.name']} required maxLength={100} />}
                   <DateField size="md" label={t('checkpoints.declare.arrivalDate')} value={arrivalDate} onChange={setArrivalDate} error={errs.arrivalDate} required name="arrivalDate" />
@@ -280,7 +313,8 @@ export default function DeclarePage() {
                       <Group gap="xs" align="flex-end" wrap="nowrap">
                         <Stack gap={6} style={{ flex: 1 }}>
                           <Select label={t('checkpoints.declare.province')} data={provinces} value={p.provinceCode} onChange={(v) => setPlaces((xs) => xs.map((x, j) => (j === i ? { provinceCode: v, unitCode: null, name: '' } : x)))} searchable error={errs[`places.${i}`]} nothingFoundMessage="—" />
-                          {p.provinceCode === f.provinceCode && <Select label={t('checkpoints.declare.communeOptional')} data={communes} value={p.unitCode} onChange={(v) => setPlaces((xs) => xs.map((x, j) => (j === i ? { ...x, unitCode: v } : x)))} searchable clearable nothingFoundMessage="—" />}
+                          {p.provinceCode === f.provinceCode && <Select label={t('checkpoints.declare.communeOptional')} data={insidePlaces} value={p.unitCode} onChange={(v) => setPlaces((xs) => xs.map((x, j) => (j === i ? { ...x, unitCode: v } : x)))} searchable clearable nothingFoundMessage="—" />}
+                          {outside(p.provinceCode) && <DistrictSelect provinceCode={p.provinceCode} label={t('checkpoints.declare.districtOptional')} value={p.districtCode ?? null} onChange={(v) => setPlaces((xs) => xs.map((x, j) => (j === i ? { ...x, districtCode: v } : x)))} error={errs[`places.${i}.districtCode`]} />}
                           {p.provinceCode === 'abroad' && <TextInput label={t('checkpoints.declare.country')} value={p.name} onChange={(e) => setPlaces((xs) => xs.map((x, j) => (j === i ? { ...x, name: e.currentTarget.value } : x)))} maxLength={100} />}
                         </Stack>
                         <ActionIcon variant="subtle" color="red" size="lg" onClick={() => setPlaces((xs) => xs.filter((_, j) => j !== i))} aria-label={t('checkpoints.declare.remove')}>
