@@ -2,14 +2,22 @@
 // officer approves it and prints the poster → the poster's QR (decoded from the PDF) opens the
 // light check-in page → two citizens check in (the identity is remembered on the phone) → one of
 // them is confirmed a case → the other appears as a suggested contact for the tracer, who adds
-// them as F1 from the exposures page; the case's page shows it too.
+// them as F1 from the exposures page; the case's page shows it too. Then someone without the poster's
+// page: their personal QR (page and printed card) decodes to what the venue staff's scanner page
+// accepts, and the staff scanner records the check-in (pasted code, and a fake camera).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import jsQR from 'jsqr';
+import QRCode from 'qrcode';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { decodePersonalQr } from '../../src/domain/checkins/personalQr.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { signIn as apiSignIn } from '../helpers/app.ts';
 import { pdfImages } from '../helpers/pdfImages.ts';
 import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
-import { launchBrowser, newContext, overflowsHorizontally, PHONE, DESKTOP, retry, screenshot, signIn, type Browser, type Page } from './support.ts';
+import { CHROMIUM, CHROMIUM_ARGS, launchBrowser, newContext, overflowsHorizontally, PHONE, DESKTOP, retry, screenshot, signIn, type Browser, type Page } from './support.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -40,9 +48,29 @@ async function open(username: string | null, opts: Parameters<typeof newContext>
   return page;
 }
 
+/** A one-frame Y4M video of a QR code, for Chromium's fake camera (as in the vaccination certificate's test). */
+function qrVideo(text: string): string {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const { size, data } = qr.modules;
+  const W = 640;
+  const H = 480;
+  const cell = Math.floor((H - 40) / (size + 8));
+  const x0 = Math.floor((W - size * cell) / 2);
+  const y0 = Math.floor((H - size * cell) / 2);
+  const y = Buffer.alloc(W * H, 235);
+  for (let r = 0; r < size; r++)
+    for (let c = 0; c < size; c++)
+      if (data[r * size + c]) for (let dy = 0; dy < cell; dy++) y.fill(16, (y0 + r * cell + dy) * W + x0 + c * cell, (y0 + r * cell + dy) * W + x0 + (c + 1) * cell);
+  const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
+  const file = join(mkdtempSync(join(tmpdir(), 'chongdich-cam-')), 'qr.y4m');
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F5:1 Ip A1:1 C420jpeg\nFRAME\n`), y, chroma]));
+  return file;
+}
+
 describe('check-ins: register → approve → poster QR → check in → case → suggested contact', () => {
   const commune = () => server.demo.logins.find((l) => l.username === 'xa')!;
   let venueUrl: string;
+  let staffUrl: string;
   let people: { id: number; full_name: string; phone: string }[];
   let caseId: number;
 
@@ -78,6 +106,7 @@ describe('check-ins: register → approve → poster QR → check in → case �
     await screenshot(page, 'checkins-venues-pending-phone');
     await card.getByTestId('venue-approve').click();
     await page.getByTestId('staff-link').waitFor();
+    staffUrl = /(https?:\/\/\S+\/ci\/scan\.html\?v=[0-9A-Z]+#k=[A-Za-z0-9_-]+)/.exec(await page.getByTestId('staff-link').innerText())![1];
     await page.locator('.mantine-SegmentedControl-label', { hasText: 'Đã duyệt' }).click();
     const approved = page.getByTestId('venue-card').filter({ hasText: 'Tạp hóa Bà Tư' });
     await approved.getByTestId('venue-poster').waitFor();
@@ -181,5 +210,114 @@ describe('check-ins: register → approve → poster QR → check in → case �
     expect(await overflowsHorizontally(page)).toBe(false);
     await screenshot(page, 'checkins-lookup-phone');
     expect(problems.flat()).toEqual([]);
+  });
+
+  const visitor = { name: 'Đỗ Thị Hằng', phone: '0913 579 246', subject: 'p+84913579246' };
+  let personalQr: string;
+
+  it('someone without the poster’s page shows their personal QR on a phone; it decodes to their identity, and so does the printed card', async () => {
+    const page = await open(null);
+    await page.goto('/ci/qr.html');
+    await page.getByRole('textbox', { name: 'Họ và tên' }).fill(visitor.name);
+    await page.getByRole('textbox', { name: 'Số điện thoại' }).fill(visitor.phone);
+    await page.getByRole('button', { name: 'Hiện mã QR' }).click();
+    const svg = page.locator('#result svg');
+    await svg.waitFor();
+    await page.locator('#result h1', { hasText: visitor.name }).waitFor();
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'checkins-personal-qr-phone');
+    // What a scanner reads off the screen: the SVG drawn as pixels, decoded by jsQR.
+    const side = 400;
+    const pixels = await svg.evaluate(async (el: SVGSVGElement, s: number) => {
+      const img = new Image();
+      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(el));
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = s;
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#fff';
+      g.fillRect(0, 0, s, s);
+      g.drawImage(img, 0, 0, s, s);
+      return Array.from(g.getImageData(0, 0, s, s).data);
+    }, side);
+    personalQr = jsQR(Uint8ClampedArray.from(pixels), side, side)!.data;
+    expect(decodePersonalQr(personalQr)).toEqual({ subject: visitor.subject, fullName: visitor.name, phone: '+84913579246', cccd: null });
+    // Nothing is stored by showing a QR.
+    expect(await q(`SELECT 1 FROM checkin.visit WHERE subject = $1`, [visitor.subject])).toHaveLength(0);
+    // The printable card (two copies) carries the same code.
+    const pdf = await page.request.post('/api/checkins/personal-card', { data: { fullName: visitor.name, phone: visitor.phone } });
+    expect(pdf.status()).toBe(200);
+    const images = await pdfImages(Buffer.from(await pdf.body()));
+    expect(images.length).toBeGreaterThanOrEqual(1);
+    for (const img of images) expect(jsQR(img.rgba, img.width, img.height)?.data).toBe(personalQr);
+    // The next visit of the page shows it at once (the identity is remembered on the phone).
+    await page.reload();
+    await page.locator('#result svg').waitFor();
+  });
+
+  it('the venue staff scan it on their phone with the staff link: the check-in is recorded, once per card in front of the camera', async () => {
+    const page = await open(null);
+    await page.goto(staffUrl);
+    await page.getByRole('heading', { name: 'Tạp hóa Bà Tư' }).waitFor();
+    // This Chromium has no BarcodeDetector: the page says so and offers the scanner / paste field.
+    const paste = page.getByRole('textbox', { name: 'Hoặc dùng máy quét / dán nội dung mã' });
+    await paste.fill(personalQr);
+    await paste.press('Enter');
+    await page.locator('#result.ok', { hasText: `Đã ghi nhận: ${visitor.name}` }).waitFor();
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'checkins-staff-scan-phone');
+    const rows = await q<{ method: string; venue: string }>(`SELECT method, (SELECT name FROM venue WHERE id = venue_id) AS venue FROM checkin.visit WHERE subject = $1`, [visitor.subject]);
+    expect(rows).toEqual([{ method: 'staff_scan', venue: 'Tạp hóa Bà Tư' }]);
+    // The same card read again at once (a USB scanner's double read) is not sent twice.
+    await paste.fill(personalQr);
+    await paste.press('Enter');
+    await page.waitForTimeout(500);
+    expect(await q(`SELECT 1 FROM checkin.visit WHERE subject = $1`, [visitor.subject])).toHaveLength(1);
+    // Something that is not a personal QR: said plainly, nothing stored.
+    await paste.fill('https://example.com/not-a-card');
+    await paste.press('Enter');
+    await page.locator('#result.err', { hasText: 'Đây không phải mã QR cá nhân' }).waitFor();
+    // The link without its key, or with a wrong one: refused, nothing stored.
+    const nokey = await open(null);
+    await nokey.goto(staffUrl.split('#')[0]);
+    await nokey.getByText('Đường dẫn máy quét thiếu khóa nhân viên').waitFor();
+    const wrong = await open(null);
+    await wrong.goto(staffUrl.replace(/#k=.*/, '#k=wrongkey123'));
+    await wrong.getByRole('heading', { name: 'Tạp hóa Bà Tư' }).waitFor();
+    const other = 'CDQR1.' + Buffer.from(JSON.stringify({ n: 'Người Khác', p: '+84913000111', c: null })).toString('base64url');
+    await wrong.getByRole('textbox', { name: 'Hoặc dùng máy quét / dán nội dung mã' }).fill(other);
+    await wrong.getByRole('textbox', { name: 'Hoặc dùng máy quét / dán nội dung mã' }).press('Enter');
+    await wrong.getByText('Khóa nhân viên của đường dẫn này không đúng').waitFor();
+    expect(await q(`SELECT 1 FROM checkin.visit WHERE subject = 'p+84913000111'`)).toHaveLength(0);
+    expect(problems.flat()).toEqual([]);
+  });
+
+  it('with the camera: the staff phone reads a printed card held in front of it (a fake camera), once however long it stays there', async () => {
+    // The card of someone else, printed: the fake camera shows its QR.
+    const card = await (await open(null)).request.post('/api/checkins/personal-card', { data: { fullName: 'Vương Văn Thẻ', cccd: '020085001234' } });
+    const [img] = await pdfImages(Buffer.from(await card.body()));
+    const text = jsQR(img.rgba, img.width, img.height)!.data;
+    const cam = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${qrVideo(text)}`] });
+    try {
+      const context = await cam.newContext({ ...PHONE, baseURL: server.url, locale: 'vi-VN' });
+      await context.grantPermissions(['camera']);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(staffUrl);
+      await page.getByRole('heading', { name: 'Tạp hóa Bà Tư' }).waitFor();
+      const native = await page.evaluate(() => 'BarcodeDetector' in window);
+      await page.getByRole('button', { name: 'Bật camera để quét' }).click();
+      await page.locator('#result.ok', { hasText: 'Đã ghi nhận: Vương Văn Thẻ' }).waitFor({ timeout: 30_000 });
+      await screenshot(page, 'checkins-staff-camera-phone');
+      // The card stays in front of the camera: still one check-in a few seconds later.
+      await page.waitForTimeout(6000);
+      const rows = await q<{ method: string }>(`SELECT method FROM checkin.visit WHERE subject = 'c020085001234'`);
+      expect(rows).toEqual([{ method: 'staff_scan' }]);
+      expect(errors).toEqual([]);
+      console.log(`staff camera read with ${native ? 'BarcodeDetector' : 'jsQR (served by the server)'}`);
+    } finally {
+      await cam.close();
+    }
   });
 });

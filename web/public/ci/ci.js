@@ -17,7 +17,8 @@
     future: 'The time on your phone is wrong (in the future). Correct it and try again.', tooMany: 'Too many check-ins, wait a minute.', again: 'Check in again',
     noVisits: 'No check-ins in the retention period.', exposedYes: 'A confirmed case was at one of these places within 1 hour of you. Stay home, wear a mask, and call the commune health station.',
     exposedNo: 'None of your check-ins overlapped with a confirmed case.', codeSent: 'A code was sent to your phone.', codeBad: 'The code is wrong or expired.', scanned: 'Checked in:',
-    noCamera: 'This browser cannot scan with the camera: use a scanner or paste the code.', keyMissing: 'This scanner link has no staff key. Ask the commune for the venue’s staff link.', error: 'Something went wrong, try again.'
+    noCamera: 'This browser cannot scan with the camera: use a scanner or paste the code.', keyMissing: 'This scanner link has no staff key. Ask the commune for the venue’s staff link.',
+    keyWrong: 'This scanner link’s staff key is wrong or was replaced. Ask the commune for the venue’s new staff link.', qrInvalid: 'This is not a personal check-in QR code.', error: 'Something went wrong, try again.'
   };
   var VI = {};
   document.querySelectorAll('[data-t]').forEach(function (el) { VI[el.getAttribute('data-t')] = el.textContent; });
@@ -28,7 +29,8 @@
     future: 'Giờ trên điện thoại chưa đúng (ở tương lai). Hãy chỉnh lại giờ rồi thử lại.', tooMany: 'Quét quá nhiều lần, xin chờ một phút.', again: 'Khai báo lại',
     noVisits: 'Không có lần quét mã nào trong thời gian lưu giữ.', exposedYes: 'Có ca bệnh đã xác định có mặt tại một trong các địa điểm dưới đây trong vòng 1 giờ so với bạn. Hãy ở nhà, đeo khẩu trang và gọi trạm y tế xã.',
     exposedNo: 'Không có lần quét mã nào của bạn trùng với ca bệnh.', codeSent: 'Mã xác nhận đã được gửi tới số điện thoại.', codeBad: 'Mã xác nhận sai hoặc đã hết hạn.', scanned: 'Đã ghi nhận:',
-    noCamera: 'Trình duyệt này không quét được bằng camera: dùng máy quét hoặc dán nội dung mã.', keyMissing: 'Đường dẫn máy quét thiếu khóa nhân viên. Xin xã cấp lại đường dẫn dành cho nhân viên.', error: 'Có lỗi, xin thử lại.'
+    noCamera: 'Trình duyệt này không quét được bằng camera: dùng máy quét hoặc dán nội dung mã.', keyMissing: 'Đường dẫn máy quét thiếu khóa nhân viên. Xin xã cấp lại đường dẫn dành cho nhân viên.',
+    keyWrong: 'Khóa nhân viên của đường dẫn này không đúng hoặc đã được cấp lại. Xin xã cấp đường dẫn mới.', qrInvalid: 'Đây không phải mã QR cá nhân để quét mã khi đến.', error: 'Có lỗi, xin thử lại.'
   });
   var lang = localStorage.getItem('cd.lang') === 'en' ? 'en' : 'vi';
   function t(k) { return (lang === 'en' ? EN[k] : VI[k]) || VI[k] || k; }
@@ -61,6 +63,8 @@
     var e = res.json && res.json.error; var codes = e ? (e.fields || []).map(function (f) { return f.field + ':' + f.code; }) : [];
     var has = function (s) { return codes.some(function (c) { return c.indexOf(s) >= 0; }); };
     if (res.status === 410) return t('venueRevoked');
+    if (has('staffKey:')) return t('keyWrong');
+    if (has('personalQr:')) return t('qrInvalid');
     if (has('unknown_venue')) return t('venueUnknown');
     if (has('at:in_future')) return t('future');
     if (has('fullName:')) return t('nameRequired');
@@ -178,21 +182,45 @@
     var last = '', lastAt = 0;
     function submit(text) {
       text = text.trim(); if (!text || !k) return;
-      if (text === last && Date.now() - lastAt < 5000) return; // the same card still in front of the camera
+      // The same card still in front of the camera, or read twice by a scanner: one check-in (until a minute after it was last seen).
+      var seen = text === last && Date.now() - lastAt < 60000;
       last = text; lastAt = Date.now();
+      if (seen) return;
       api('POST', '/api/checkins', { venueCode: code, clientKey: key(), at: new Date().toISOString(), staffKey: k, personalQr: text }).then(function (r) {
         if (r.status === 200 || r.status === 201) { result.className = 'card ok'; result.innerHTML = '<b>' + esc(t('scanned')) + '</b> ' + esc(r.json.fullName) + ' · ' + esc(time(r.json.at)); show(result, true); }
         else fail(result, problem(r));
       }, function () { fail(result, t('retrying')); });
     }
     $('manual').onsubmit = function (e) { e.preventDefault(); submit($('code').value); $('code').value = ''; };
+    // The browser's own QR reader where there is one (Chrome on Android); elsewhere (iPhone, desktops)
+    // jsQR, fetched only then (about 250 KB, once), reading frames drawn on a canvas.
+    function detector() {
+      if ('BarcodeDetector' in window) {
+        var det = new window.BarcodeDetector({ formats: ['qr_code'] });
+        return Promise.resolve(function (v) { return det.detect(v).then(function (codes) { return codes[0] ? codes[0].rawValue : null; }); });
+      }
+      return new Promise(function (resolve, reject) {
+        if (window.jsQR) return resolve();
+        var s = document.createElement('script'); s.src = '/api/checkins/scanner/jsqr.js'; s.onload = resolve; s.onerror = reject; document.head.appendChild(s);
+      }).then(function () {
+        var canvas = document.createElement('canvas'), g = canvas.getContext('2d', { willReadFrequently: true });
+        return function (v) {
+          if (!v.videoWidth) return Promise.resolve(null);
+          var scale = Math.min(1, 640 / v.videoWidth); canvas.width = Math.round(v.videoWidth * scale); canvas.height = Math.round(v.videoHeight * scale);
+          g.drawImage(v, 0, 0, canvas.width, canvas.height);
+          var found = window.jsQR(g.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height, { inversionAttempts: 'dontInvert' });
+          return Promise.resolve(found ? found.data : null);
+        };
+      });
+    }
     $('camera').onclick = function () {
-      if (!('BarcodeDetector' in window) || !navigator.mediaDevices) return fail(result, t('noCamera'));
-      var det = new window.BarcodeDetector({ formats: ['qr_code'] });
-      navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } }).then(function (s) {
-        var v = $('video'); v.srcObject = s; show(v, true); show($('camera'), false); v.play();
-        (function tick() { det.detect(v).then(function (codes) { if (codes[0]) submit(codes[0].rawValue); }).catch(function () {}).then(function () { setTimeout(tick, 300); }); })();
-      }, function () { fail(result, t('noCamera')); });
+      if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return fail(result, t('noCamera'));
+      detector().then(function (read) {
+        return navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } }).then(function (s) {
+          var v = $('video'); v.srcObject = s; show(v, true); show($('camera'), false); v.play();
+          (function tick() { read(v).then(function (text) { if (text) submit(text); }).catch(function () {}).then(function () { setTimeout(tick, 300); }); })();
+        });
+      }).catch(function () { fail(result, t('noCamera')); });
     };
   }
 

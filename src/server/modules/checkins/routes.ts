@@ -24,6 +24,8 @@ import { renderCard, renderPoster, qrSvg } from './posterPdf.ts';
 import { acceptSuggestion, listSuggestions, refreshCase, refreshStale, rejectSuggestion, type AcceptInput } from './exposures.ts';
 import { ownExposure, requestCode } from './citizen.ts';
 import type { Queryable } from '../../db/index.ts';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 
 export async function seedMissingCheckinPolicies(q: Queryable) {
   await seedMissingPolicies(q, [...CHECKIN_POLICY_DEFINITIONS.map((d) => d.key), 'checkins.retention_days']);
@@ -300,6 +302,16 @@ const routes: FastifyPluginAsync = async (app) => {
       return { venue: { id: v.id, name: v.name, address: v.address }, items: r.rows.map((x) => ({ ...x, at: new Date(x.at).toISOString() })) };
     },
   );
+
+  // ---- Public: the QR reader of the venue staff's scanner page, for browsers without their own (iPhone, desktops) ----
+  let jsqr: Promise<Buffer> | null = null;
+  app.get('/checkins/scanner/jsqr.js', { schema: { hide: true } }, async (_req, reply) => {
+    jsqr ??= readFile(createRequire(import.meta.url).resolve('jsqr')).catch((e) => {
+      jsqr = null;
+      throw e;
+    });
+    return reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(await jsqr);
+  });
 
   // ---- Public: check-in ----
   app.get(
