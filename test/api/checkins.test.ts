@@ -155,6 +155,13 @@ for (const kind of DB_KINDS) {
       expect(securityHeaders(bad.headers)).toEqual(securityHeaders(other.headers));
     });
 
+    it('serves the QR reader for the staff scanner page of browsers without their own', async () => {
+      const r = await anon.get('/api/checkins/scanner/jsqr.js');
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['content-type']).toMatch(/^text\/javascript/);
+      expect(r.body).toContain('jsQR');
+    });
+
     it('refuses unknown or malformed venues, the future, malformed phones and CCCDs, oversized bodies, floods — nothing written', async () => {
       const before = await visits(ctx);
       const id = { fullName: 'Phạm Thị Thử', phone: '0911222333' };
