@@ -7,7 +7,8 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DB_KINDS } from '../helpers/db.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
-import { addDays, ensureFacts, keepFactsCurrent, RECENT_DAYS } from '../../src/server/modules/levels/facts.ts';
+import { addDays, ensureFacts, keepFactsCurrent, rebuildFacts, RECENT_DAYS } from '../../src/server/modules/levels/facts.ts';
+import { saveManual } from '../../src/server/modules/levels/service.ts';
 import { runDailyReports, scheduleTime } from '../../src/server/modules/reports/routes.ts';
 
 const today = todayInVietnam();
@@ -247,6 +248,53 @@ for (const kind of DB_KINDS) {
       expect(onDay(f)).toBe(was);
       expect(f.headline.communityCases).toEqual(res.json().headline.communityCases);
       expect((await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM level_fact WHERE province_code = '20' AND day = $1`, [today])).rows[0].n).toBe(units);
+    });
+
+    it('the public page never shows a count from 1 to 4 of a commune: "< 5", the rate hidden, a sibling "≥ 5"', async () => {
+      const officer = (await ctx.db.query<{ id: number }>(`SELECT id::int FROM app_user WHERE username = 'huyen'`)).rows[0];
+      const communes = (await ctx.db.query<{ code: string }>(`SELECT code FROM admin_unit WHERE province_code = '20' AND parent_code = $1 ORDER BY code`, [district])).rows.map((r) => r.code);
+      expect(communes.length).toBeGreaterThan(2);
+      // The week's community cases entered by hand for every commune of the district: 3 in one, 40 in another, 0 elsewhere.
+      await ctx.db.tx(async (q) => {
+        for (let i = 0; i < 7; i++)
+          for (const c of communes) await saveManual(q, '20', c, { day: addDays(today, -i), communityCases: i > 0 ? 0 : c === communes[0] ? 3 : c === communes[1] ? 40 : 0 }, officer.id);
+        await rebuildFacts(q, '20', addDays(today, -6), today);
+      });
+      const anon = ctx.anonymous();
+      const d = (await anon.get(`/api/public/situation?unit=${district}`)).json();
+      expect(d.smallNumbers).toMatchObject({ threshold: 5, unitLevels: ['commune', 'village'], below: '< 5' });
+      expect(d.smallNumbers.policyVersion).toBeGreaterThan(0);
+      const row = (code: string) => d.children.find((c: { code: string }) => c.code === code);
+      expect(row(communes[0]).communityCases).toBe('< 5');
+      expect(row(communes[0]).casesPer100k).toBeNull();
+      // Alone masked, so the district's total minus the others would give it: the other non-zero commune is "≥ 5".
+      expect(row(communes[1]).communityCases).toBe('≥ 5');
+      expect(row(communes[1]).casesPer100k).toBeNull();
+      expect(row(communes[2]).communityCases).toBe(0);
+      // The commune's own page: its counts masked; the exact 3 appears nowhere in the figures.
+      const c = (await anon.get(`/api/public/situation?unit=${communes[0]}`)).json();
+      expect(c.headline.communityCases).toEqual({ day: '< 5', week: '< 5', prevWeek: c.headline.communityCases.prevWeek });
+      expect(typeof c.headline.communityCases.prevWeek === 'string' || c.headline.communityCases.prevWeek === 0 || c.headline.communityCases.prevWeek >= 5).toBe(true);
+      for (const f of ['quarantineCases', 'severeCases', 'deaths', 'tests', 'doses'])
+        for (const k of ['day', 'week', 'prevWeek']) {
+          const v = c.headline[f][k];
+          expect(typeof v === 'string' ? v : v === 0 || v >= 5, `${f}.${k} = ${v}`).toBeTruthy();
+          if (typeof v === 'string') expect(v).toBe('< 5');
+        }
+      // The signed-in dashboard keeps the exact figure; the district itself is not masked (its figures are its own, not entered by hand here).
+      const dash = (await (await ctx.as('huyen')).get(`/api/dashboard?unit=${district}`)).json();
+      expect(dash.children.find((x: { code: string }) => x.code === communes[0]).communityCases).toBe(3);
+      expect(d.headline.communityCases).toEqual(dash.headline.communityCases);
+      expect(d.headline.tests).toEqual(dash.headline.tests);
+      // The policy is dated data: a province that publishes everything from tomorrow keeps today's masking.
+      const admin = await ctx.as('admin');
+      const v = await admin.post('/api/policies/public.small_numbers/versions', { effectiveFrom: addDays(today, 1), value: { threshold: 3, unitLevels: [] }, source: 'Thử nghiệm' });
+      expect(v.statusCode).toBeLessThan(300);
+      expect((await anon.get(`/api/public/situation?unit=${district}`)).json().children.find((x: { code: string }) => x.code === communes[0]).communityCases).toBe('< 5');
+      expect((await admin.post('/api/policies/public.small_numbers/versions', { effectiveFrom: addDays(today, 2), value: { threshold: 1, unitLevels: [] }, source: 'x' })).statusCode).toBe(400);
+      // Clean up: the inputs by hand go, the facts are rebuilt from the registry.
+      await ctx.db.query(`DELETE FROM level_manual_input WHERE province_code = '20' AND unit_code = ANY($1::text[])`, [communes]);
+      await ctx.db.tx((q) => rebuildFacts(q, '20', addDays(today, -6), today));
     });
 
     it('the public endpoints answer without login, with levels and counts and no personal data', async () => {

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.ts';
-import { keepFactsCurrent } from '../../src/server/modules/levels/facts.ts';
-import { saveCapacity } from '../../src/server/modules/levels/service.ts';
+import { addDays, keepFactsCurrent, rebuildFacts } from '../../src/server/modules/levels/facts.ts';
+import { saveCapacity, saveManual } from '../../src/server/modules/levels/service.ts';
 import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
 import { DESKTOP, launchBrowser, newContext, overflowsHorizontally, PHONE, pointInside, screenshot, signIn, type Browser, type Page } from './support.ts';
 
@@ -246,6 +246,12 @@ describe('dashboard → unit → drill-down → daily report', () => {
   });
 
   it('a citizen opens the public page without signing in, on a phone', async () => {
+    // A commune with 3 community cases this week (entered by hand): the public page says "< 5".
+    await server.db.tx(async (q) => {
+      const officer = (await q.query<{ id: number }>(`SELECT id::int FROM app_user WHERE username = 'xa'`)).rows[0];
+      for (let i = 0; i < 7; i++) await saveManual(q, '20', commune(), { day: addDays(todayInVietnam(), -i), communityCases: i === 0 ? 3 : 0 }, officer.id);
+      await rebuildFacts(q, '20', addDays(todayInVietnam(), -6), todayInVietnam());
+    });
     const page = await open(null, PHONE);
     await page.goto('/cong-khai');
     const province = (await server.db.query<{ name: string }>(`SELECT name FROM admin_unit WHERE province_code = '20' AND level = 'province'`)).rows[0].name;
@@ -256,6 +262,9 @@ describe('dashboard → unit → drill-down → daily report', () => {
     await screenshot(page, 'public-province-phone');
     await page.getByTestId('public-children').getByRole('button', { name: await unitName(district()) }).click();
     await expect.poll(() => page.getByTestId('public-unit').textContent()).toBe(await unitName(district()));
+    await expect.poll(() => page.locator(`[data-testid="public-children"] tr[data-code="${commune()}"] [data-testid="public-child-cases"]`).textContent()).toBe('< 5 ca cộng đồng/7 ngày');
+    await page.getByTestId('public-small-numbers').waitFor();
+    await page.locator(`[data-testid="public-children"] tr[data-code="${commune()}"]`).scrollIntoViewIfNeeded();
     await screenshot(page, 'public-district-phone');
   });
 });

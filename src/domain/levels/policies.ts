@@ -1,9 +1,10 @@
 // Dated policies of the epidemic-levels area (domain.md §3): the ruleset in force, the notice
-// before a raise takes effect, and the measures checklist per level. Registered in
+// before a raise takes effect, the measures checklist per level, and the public page's small numbers. Registered in
 // src/domain/policies/defaults.ts; seeded for provinces without them (levels/routes.ts onReady).
 import { Type } from 'typebox';
 import type { PolicyDefinition } from '../policies/registry.ts';
 import { DECISION_218, DECISION_4800, DECISION_4800_NOV, RulesetSchema } from './rulesets.ts';
+import { SMALL_NUMBERS_POLICY } from './disclosure.ts';
 
 export interface RaiseNoticePolicy {
   /** A raise of the official level takes effect this many hours after it is announced. */
@@ -95,6 +96,8 @@ export const LEVEL_POLICY_DEFINITIONS: PolicyDefinition[] = [
     ),
     defaults: [{ effectiveFrom: '2021-10-11', value: DEFAULT_MEASURES, source: 'Phụ lục Nghị quyết 128/NQ-CP (domain.md §3.3); tỉnh điều chỉnh' }],
   },
+  // The public page's small numbers (disclosure.ts).
+  SMALL_NUMBERS_POLICY,
 ];
 
 export const LEVEL_POLICY_KEYS = LEVEL_POLICY_DEFINITIONS.map((d) => d.key);

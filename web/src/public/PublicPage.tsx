@@ -18,7 +18,15 @@ import type { Layer } from '../units/layers.ts';
 import { LEVEL_CLASSES, LevelLegend } from '../dashboard/levelMap.tsx';
 import { LevelBadge } from '../levels/Explanation.tsx';
 import type { LevelNumber } from '../levels/api.ts';
-import type { Figure } from '../dashboard/api.ts';
+
+/** A public count: the number, or the masked text of a small number ("< 5", "≥ 5"). */
+type Count = number | string;
+interface Figure {
+  day: Count;
+  week: Count;
+  prevWeek: Count;
+}
+const shown = (v: Count) => (typeof v === 'string' ? v : formatNumber(v));
 
 interface PublicLevel {
   level: LevelNumber | null;
@@ -38,7 +46,8 @@ interface Situation {
     doses: Figure;
     coverage: { atLeastOne18Pct: number | null; fully18Pct: number | null };
   };
-  children: (PublicLevel & { code: string; name: string; unitLevel: string; population: number; casesPer100k: number | null })[];
+  children: (PublicLevel & { code: string; name: string; unitLevel: string; population: number; communityCases: Count; casesPer100k: number | null })[];
+  smallNumbers: { threshold: number; unitLevels: string[]; below: string };
 }
 interface PublicMap {
   unit: { code: string; name: string; level: string; parentCode: string | null };
@@ -109,16 +118,16 @@ export default function PublicPage() {
                   {label as string}
                 </Text>
                 <Text fw={700} fz={22} className="tabular">
-                  {formatNumber((f as Figure).day)}
+                  {shown((f as Figure).day)}
                 </Text>
                 <Text size="xs" c="dimmed" className="tabular">
-                  {t('dashboard.week', { n: formatNumber((f as Figure).week) })}
+                  {t('dashboard.week', { n: shown((f as Figure).week) })}
                 </Text>
               </Card>
             ))}
           </SimpleGrid>
           <Text size="sm">
-            {t('dashboard.public.testsLine', { n: formatNumber(s.data.headline.tests.week), pct: pct(s.data.headline.positivity.week) })} ·{' '}
+            {t('dashboard.public.testsLine', { n: shown(s.data.headline.tests.week), pct: pct(s.data.headline.positivity.week) })} ·{' '}
             {t('dashboard.public.coverageLine', { one: pct(s.data.headline.coverage.atLeastOne18Pct), full: pct(s.data.headline.coverage.fully18Pct) })}
           </Text>
           {!!s.data.children.length && (
@@ -144,8 +153,10 @@ export default function PublicPage() {
                         ) : (
                           <Text size="sm">{c.name}</Text>
                         )}
-                        <Text size="xs" c="dimmed" className="tabular">
-                          {t('dashboard.public.rate', { rate: formatNumber(c.casesPer100k, 1) })}
+                        <Text size="xs" c="dimmed" className="tabular" data-testid="public-child-cases">
+                          {c.casesPer100k == null && typeof c.communityCases === 'string'
+                            ? t('dashboard.public.casesMasked', { n: c.communityCases })
+                            : t('dashboard.public.rate', { rate: formatNumber(c.casesPer100k, 1) })}
                         </Text>
                       </Table.Td>
                       <Table.Td style={{ width: 1 }}>
@@ -160,6 +171,11 @@ export default function PublicPage() {
           <Text size="xs" c="dimmed">
             {t('dashboard.public.note')}
           </Text>
+          {s.data.smallNumbers.unitLevels.length > 0 && (
+            <Text size="xs" c="dimmed" data-testid="public-small-numbers">
+              {t('dashboard.public.smallNumbers', { below: s.data.smallNumbers.below, max: s.data.smallNumbers.threshold - 1 })}
+            </Text>
+          )}
         </Stack>
       )}
     </Container>

@@ -11,6 +11,8 @@ import { todayInVietnam } from '../imports/service.ts';
 import { drawnBoundaries } from '../units/drawing.ts';
 import type { Scope } from '../units/store.ts';
 import { checkDay, dashboard, headline, unitInScope, children } from './service.ts';
+import { policyOn } from '../policies/service.ts';
+import { DEFAULT_SMALL_NUMBERS, below, disclose, discloseRate, discloseSiblings, type SmallNumbersPolicy } from '../../../domain/levels/disclosure.ts';
 
 export { checkDay };
 import reports from '../reports/routes.ts';
@@ -62,7 +64,8 @@ const routes: FastifyPluginAsync = async (app) => {
       ...publicCfg,
       schema: {
         tags: ['dashboard'],
-        summary: 'Public, no login: the official level of a unit of the province and of its children, and its headline figures (counts only, no personal data)',
+        summary:
+          'Public, no login: the official level of a unit of the province and of its children, and its headline figures (counts only, no personal data). In communes and villages (policy public.small_numbers) a count from 1 to 4 is the text "< 5" (a sibling may be "≥ 5"), and a rate made from it is null',
         querystring: Type.Object({ unit: Type.Optional(Code), date: Type.Optional(DateString) }),
       },
     },
@@ -77,6 +80,13 @@ const routes: FastifyPluginAsync = async (app) => {
         if (!unit || unit.level === 'village') throw notFound();
         const kids = await children(q, scope, unit, day, today);
         const h = await headline(q, scope.provinceCode, unit, day);
+        // Small numbers (policy public.small_numbers): counts 1–4 of a commune shown as "< 5", and the rates made from them hidden.
+        const small = (await policyOn<SmallNumbersPolicy>(q, scope.provinceCode, 'public.small_numbers', day)) ?? { value: DEFAULT_SMALL_NUMBERS, version: 0, effectiveFrom: null };
+        const p = small.value;
+        const fig = (f: { day: number; week: number; prevWeek: number }) => ({ day: disclose(f.day, unit.level, p), week: disclose(f.week, unit.level, p), prevWeek: disclose(f.prevWeek, unit.level, p) });
+        const rate = (k: 'day' | 'week' | 'prevWeek') => discloseRate(h.positivity[k], h.positive[k], unit.level, p);
+        const rows = kids?.children ?? [];
+        const sib = discloseSiblings(rows.map((c) => c.communityCases), rows.map((c) => c.unitLevel), p);
         const lvl = (r: { official: { level: number; effectiveAt: string } | null; pending: { level: number; effectiveAt: string } | null; proposed: number | null }) => ({
           level: r.official?.level ?? null,
           since: r.official?.effectiveAt ?? null,
@@ -86,24 +96,26 @@ const routes: FastifyPluginAsync = async (app) => {
           date: day,
           unit: { code: unit.code, name: unit.name, unitLevel: unit.level, parentCode: unit.parentCode, population: unit.population, ...(kids ? lvl(kids.self) : { level: null, since: null, announced: null }) },
           headline: {
-            communityCases: h.communityCases,
-            quarantineCases: h.quarantineCases,
-            severeCases: h.severeCases,
-            deaths: h.deaths,
-            tests: h.tests,
-            positivity: h.positivity,
-            doses: h.doses,
+            communityCases: fig(h.communityCases),
+            quarantineCases: fig(h.quarantineCases),
+            severeCases: fig(h.severeCases),
+            deaths: fig(h.deaths),
+            tests: fig(h.tests),
+            positivity: { day: rate('day'), week: rate('week'), prevWeek: rate('prevWeek') },
+            doses: fig(h.doses),
             coverage: h.coverage,
           },
-          children: (kids?.children ?? []).map((c) => ({
+          children: rows.map((c, i) => ({
             code: c.code,
             name: c.name,
             unitLevel: c.unitLevel,
             population: c.population,
-            casesPer100k: c.casesPer100k,
+            communityCases: sib.values[i],
+            casesPer100k: sib.hidden[i] ? null : c.casesPer100k,
             coverageFirstDose18Pct: c.coverageFirstDose18Pct,
             ...lvl(c),
           })),
+          smallNumbers: { threshold: p.threshold, unitLevels: p.unitLevels, policyVersion: small.version, below: below(p) },
         };
       });
       return reply.header('cache-control', 'public, max-age=60').send(body);
