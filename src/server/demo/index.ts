@@ -9,7 +9,8 @@ import { createDemoUsers, type DemoLogin } from './users.ts';
 import { generatePopulation } from './population.ts';
 import { createDemoOutbreak, type OutbreakCounts } from './outbreak.ts';
 import { createDemoTesting, noDemoTesting, type TestingDemoCounts } from './testing.ts';
-import { createDemoVaccination, noDemoVaccination, type VaccinationDemoCounts } from './vaccination.ts';
+import { alignCasesWithDoses, createDemoVaccination, noDemoVaccination, vaccinationIds, type VaccinationDemoCounts } from './vaccination.ts';
+import type { PreparedVaccination } from './vaccinationCsv.ts';
 import { createDemoCheckins, noDemoCheckins, type CheckinsDemoCounts } from './checkins.ts';
 import { createDemoCheckpoints, noDemoCheckpoints, type CheckpointsDemoCounts } from './checkpoints.ts';
 
@@ -65,21 +66,50 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
   progress('units', 1, 1);
   const seed = opts.seed ?? 2021;
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
-  const pop = await generatePopulation(db, { provinceCode: opts.provinceCode, scale: opts.scale, seed, asOf: today, onProgress: progress });
-  const outbreak = await createDemoOutbreak(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
-  progress('statistics', 0, 1);
-  await refreshUnitStats(db, opts.provinceCode);
-  progress('statistics', 1, 1);
-  const logins = await db.tx((q) => createDemoUsers(q, opts.provinceCode));
-  // The testing activity of the outbreak's last two weeks, done by the demo users.
-  const testing = opts.testing === false ? noDemoTesting : await createDemoTesting(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
-  progress('checkpoints', 0, 1);
-  const checkpoints = opts.checkpoints === false ? noDemoCheckpoints : await createDemoCheckpoints(db, { provinceCode: opts.provinceCode, seed, scale: opts.scale });
-  progress('checkpoints', 1, 1);
-  progress('checkins', 0, 1);
-  const checkins = opts.checkins === false ? noDemoCheckins : await createDemoCheckins(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale });
-  progress('checkins', 1, 1);
-  const vaccination = opts.vaccination === false ? noDemoVaccination : await createDemoVaccination(db, { provinceCode: opts.provinceCode, seed, today, onProgress: progress });
+  const withVaccination = opts.vaccination !== false;
+  // The generator thread goes on to plan the vaccination history (see population.ts).
+  const pop = await generatePopulation(db, { provinceCode: opts.provinceCode, scale: opts.scale, seed, asOf: today, vaccination: withVaccination, onProgress: progress });
+  let outbreak: OutbreakCounts, logins: DemoLogin[];
+  let testing = noDemoTesting, checkpoints = noDemoCheckpoints, checkins = noDemoCheckins, vaccination = noDemoVaccination;
+  try {
+    outbreak = await createDemoOutbreak(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
+    progress('statistics', 0, 1);
+    await refreshUnitStats(db, opts.provinceCode);
+    progress('statistics', 1, 1);
+    logins = await db.tx((q) => createDemoUsers(q, opts.provinceCode));
+    // With the users' ids known, the generator thread writes the history's CSV while this thread goes on.
+    let prepared: Promise<PreparedVaccination> | null = null;
+    if (pop.vaccination) {
+      prepared = pop.vaccination.prepare(await vaccinationIds(db, opts.provinceCode));
+      prepared.catch(() => {}); // awaited below; no unhandled rejection in between
+    }
+    // The testing activity of the outbreak's last two weeks (done by the demo users), the checkpoints
+    // and the check-ins; beside them the vaccination history, which reads and writes none of their
+    // tables: on PostgreSQL on a connection of its own at the same time, on PGlite (one connection) after.
+    const others = async () => {
+      testing = opts.testing === false ? noDemoTesting : await createDemoTesting(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
+      progress('checkpoints', 0, 1);
+      checkpoints = opts.checkpoints === false ? noDemoCheckpoints : await createDemoCheckpoints(db, { provinceCode: opts.provinceCode, seed, scale: opts.scale });
+      progress('checkpoints', 1, 1);
+      progress('checkins', 0, 1);
+      checkins = opts.checkins === false ? noDemoCheckins : await createDemoCheckins(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale });
+      progress('checkins', 1, 1);
+    };
+    const history = async () => {
+      vaccination = prepared ? await createDemoVaccination(db, { provinceCode: opts.provinceCode, onProgress: progress }, await prepared) : noDemoVaccination;
+    };
+    if (db.kind === 'postgres') {
+      const failed = (await Promise.allSettled([others(), history()])).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    } else {
+      await others();
+      await history();
+    }
+    // The cases (the outbreak's and any the testing found) with the status their doses give.
+    if (prepared) vaccination.casesUpdated = await alignCasesWithDoses(db, opts.provinceCode);
+  } finally {
+    await pop.vaccination?.dispose();
+  }
   return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak, testing, checkins, checkpoints, vaccination, logins, boundaryMismatches: mismatches };
 }
 

@@ -5,10 +5,16 @@
 // thread (this same module, started again) while the main thread writes the previous chunk: the two
 // cores work at once even on PGlite, which runs in the main thread. Small demos (tests) and any
 // environment where the worker cannot start generate in the main thread instead; both give the same rows.
+// People get their ids here (a range taken from the table's sequence), so the same thread can go on,
+// once the last person is made, to plan the demo's vaccination history from the residents it made
+// (vaccinationCsv.ts) while the main thread builds the indexes and the other areas: the plan never
+// needs the population read back from the database.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Db, Queryable } from '../db/index.ts';
 import { csvLine } from '../../domain/demo/csv.ts';
 import { PopulationGenerator, type DemoCommune } from '../../domain/demo/generate.ts';
+import type { VaccHousehold, VaccinationPlan } from '../../domain/demo/vaccination.ts';
+import { planDemoVaccination, prepareVaccination, type PreparedVaccination, type VaccinationIds, type VaccinationPlanArgs } from './vaccinationCsv.ts';
 import { communeKind, communePopulations, provincePopulation, scalePopulations, villagesOf } from '../../domain/demo/territory.ts';
 import { naturalKeyOf } from '../../domain/people/importRow.ts';
 import { searchKey } from '../../domain/people/normalize.ts';
@@ -20,7 +26,26 @@ export interface PopulationOptions {
   seed: number;
   /** ISO date ages are counted to (default: today). */
   asOf?: string;
+  /** Plan the demo's vaccination history from the residents made (see PopulationResult.vaccination). */
+  vaccination?: boolean;
+  /** Generate in the worker thread (default: for WORKER_MIN_PEOPLE people or more). */
+  useWorker?: boolean;
   onProgress?: (step: string, done: number, total: number) => void;
+}
+
+/** The vaccination history of the residents made, prepared once the ids it names exist. */
+export interface VaccinationPreparer {
+  prepare(ids: VaccinationIds): Promise<PreparedVaccination>;
+  /** Ends the generator thread (always call it, prepared or not). */
+  dispose(): Promise<void>;
+}
+
+export interface PopulationResult {
+  people: number;
+  households: number;
+  /** Where the people were made: the generator thread, or this one (small demos, or no thread possible). */
+  madeIn: 'worker' | 'main';
+  vaccination: VaccinationPreparer | null;
 }
 
 /** People per COPY: big enough to keep the database busy, small enough to keep memory flat. */
@@ -29,7 +54,7 @@ const CHUNK_PEOPLE = 40_000;
 const WORKER_MIN_PEOPLE = 100_000;
 
 const PERSON_COLUMNS = [
-  'province_code', 'natural_key', 'cccd', 'full_name', 'name_search', 'birth_date', 'sex', 'phone',
+  'province_code', 'id', 'natural_key', 'cccd', 'full_name', 'name_search', 'birth_date', 'sex', 'phone',
   'commune_code', 'village_code', 'unit_path', 'household_id', 'address',
 ];
 const HOUSEHOLD_COLUMNS = ['province_code', 'household_id', 'commune_code', 'village_code', 'unit_path', 'address'];
@@ -40,7 +65,11 @@ interface Plan {
   provinceCode: string;
   seed: number;
   asOf: string;
-  communes: (DemoCommune & { path: string; depth: number; people: number })[];
+  communes: (DemoCommune & { path: string; depth: number; people: number; districtCode: string; districtPath: string })[];
+  /** The id of the first person made; the others follow in order. */
+  firstId: number;
+  /** Set: the residents are kept to plan the vaccination history. */
+  vaccination: VaccinationPlanArgs | null;
 }
 
 interface Chunk {
@@ -50,50 +79,66 @@ interface Chunk {
   personCsv: string;
 }
 
-export async function generatePopulation(db: Db, o: PopulationOptions): Promise<{ people: number; households: number }> {
+export async function generatePopulation(db: Db, o: PopulationOptions): Promise<PopulationResult> {
   const progress = o.onProgress ?? (() => {});
   const plan = await planPopulation(db, o);
   const total = plan.communes.reduce((s, c) => s + c.people, 0);
   let people = 0;
   let households = 0;
+  let source: ChunkSource | null = null;
   progress('population', 0, total);
-  await db.tx(async (q) => {
-    const existing = await q.query('SELECT 1 FROM household WHERE province_code = $1 LIMIT 1', [o.provinceCode]);
-    if (existing.rows.length) throw new Error(`province ${o.provinceCode} already has a population`);
-    await q.copyFromCsv('admin_unit', UNIT_COLUMNS, villageCsv(plan));
-    const rebuild = [...(await dropIndexesIfEmpty(q, 'household')), ...(await dropIndexesIfEmpty(q, 'person'))];
+  try {
+    await db.tx(async (q) => {
+      const existing = await q.query('SELECT 1 FROM household WHERE province_code = $1 LIMIT 1', [o.provinceCode]);
+      if (existing.rows.length) throw new Error(`province ${o.provinceCode} already has a population`);
+      // The ids of the people made: a range of the sequence no other writer can take meanwhile.
+      await q.exec('LOCK TABLE person IN SHARE ROW EXCLUSIVE MODE');
+      plan.firstId = Number((await q.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('person', 'id')) AS id`)).rows[0].id);
+      await q.copyFromCsv('admin_unit', UNIT_COLUMNS, villageCsv(plan));
+      const rebuild = [...(await dropIndexesIfEmpty(q, 'household')), ...(await dropIndexesIfEmpty(q, 'person'))];
 
-    // One COPY at a time on the transaction's connection; the next chunk is generated meanwhile.
-    let writing: Promise<void> = Promise.resolve();
-    for await (const chunk of chunks(plan, total >= WORKER_MIN_PEOPLE)) {
+      // One COPY at a time on the transaction's connection; the next chunk is generated meanwhile.
+      let writing: Promise<void> = Promise.resolve();
+      source = await openChunks(plan, o.useWorker ?? total >= WORKER_MIN_PEOPLE);
+      for await (const chunk of source.chunks) {
+        await writing;
+        writing = (async () => {
+          await q.copyFromCsv('household', HOUSEHOLD_COLUMNS, chunk.householdCsv);
+          await q.copyFromCsv('person', PERSON_COLUMNS, chunk.personCsv);
+          people += chunk.people;
+          households += chunk.households;
+          progress('population', people, total);
+        })();
+        writing.catch(() => {}); // awaited below; no unhandled rejection in between
+      }
       await writing;
-      writing = (async () => {
-        await q.copyFromCsv('household', HOUSEHOLD_COLUMNS, chunk.householdCsv);
-        await q.copyFromCsv('person', PERSON_COLUMNS, chunk.personCsv);
-        people += chunk.people;
-        households += chunk.households;
-        progress('population', people, total);
-      })();
-      writing.catch(() => {}); // awaited below; no unhandled rejection in between
-    }
-    await writing;
+      if (people) await q.query(`SELECT setval(pg_get_serial_sequence('person', 'id'), $1)`, [plan.firstId + people - 1]);
 
-    progress('indexes', 0, rebuild.length);
-    if (rebuild.length) await q.exec(`SET LOCAL maintenance_work_mem = '256MB'`); // sorts and GIN builds in memory
-    for (const [i, sql] of rebuild.entries()) {
-      await q.exec(sql);
-      progress('indexes', i + 1, rebuild.length);
-    }
-  });
-  // Fresh statistics for the planner (PGlite has no autovacuum to do it).
-  await db.exec('ANALYZE admin_unit; ANALYZE household; ANALYZE person;');
-  return { people, households };
+      progress('indexes', 0, rebuild.length);
+      if (rebuild.length) await q.exec(`SET LOCAL maintenance_work_mem = '256MB'`); // sorts and GIN builds in memory
+      for (const [i, sql] of rebuild.entries()) {
+        await q.exec(sql);
+        progress('indexes', i + 1, rebuild.length);
+      }
+    });
+    // Fresh statistics for the planner (PGlite has no autovacuum to do it).
+    await db.exec('ANALYZE admin_unit; ANALYZE household; ANALYZE person;');
+  } catch (e) {
+    await (source as ChunkSource | null)?.dispose();
+    throw e;
+  }
+  const s = source as ChunkSource | null;
+  if (!s || !plan.vaccination) {
+    await s?.dispose();
+    return { people, households, madeIn: s?.madeIn ?? 'main', vaccination: null };
+  }
+  return { people, households, madeIn: s.madeIn, vaccination: { prepare: (ids) => s.prepareVaccination(ids), dispose: () => s.dispose() } };
 }
 
 async function planPopulation(db: Db, o: PopulationOptions): Promise<Plan> {
   const rows = (
-    await db.query<{ code: string; name: string; type: string | null; path: string; depth: number; parent_name: string | null; parent_level: string | null }>(
-      `SELECT c.code, c.name, c.type, c.path, c.depth, p.name AS parent_name, p.level AS parent_level
+    await db.query<{ code: string; name: string; type: string | null; path: string; depth: number; parent_code: string; parent_path: string; parent_name: string | null; parent_level: string | null }>(
+      `SELECT c.code, c.name, c.type, c.path, c.depth, p.code AS parent_code, p.path AS parent_path, p.name AS parent_name, p.level AS parent_level
          FROM admin_unit c LEFT JOIN admin_unit p ON p.province_code = c.province_code AND p.code = c.parent_code
         WHERE c.province_code = $1 AND c.level = 'commune'
         ORDER BY c.code`,
@@ -104,10 +149,15 @@ async function planPopulation(db: Db, o: PopulationOptions): Promise<Plan> {
   const communes = rows.map((r) => ({ code: r.code, kind: communeKind(r.type, r.name) }));
   const fullSizes = communePopulations(communes, provincePopulation(o.provinceCode), o.seed);
   const sizes = scalePopulations(fullSizes, o.scale);
+  const asOf = o.asOf ?? new Date().toISOString().slice(0, 10);
   return {
     provinceCode: o.provinceCode,
     seed: o.seed,
-    asOf: o.asOf ?? new Date().toISOString().slice(0, 10),
+    asOf,
+    firstId: 0,
+    vaccination: o.vaccination
+      ? { provinceCode: o.provinceCode, today: asOf, seed: o.seed, communes: rows.map((r) => ({ code: r.code, name: r.name, path: r.path, districtCode: r.parent_code, districtPath: r.parent_path })) }
+      : null,
     communes: rows.map((r, i) => ({
       code: r.code,
       name: r.name,
@@ -116,42 +166,71 @@ async function planPopulation(db: Db, o: PopulationOptions): Promise<Plan> {
       villages: villagesOf(communes[i], fullSizes[i], o.provinceCode, o.seed),
       path: r.path,
       depth: r.depth,
+      districtCode: r.parent_code,
+      districtPath: r.parent_path,
       people: sizes[i],
     })),
   };
 }
 
-/** The population as CSV chunks: from the worker thread when asked and possible, else generated here. */
-async function* chunks(plan: Plan, useWorker: boolean): AsyncGenerator<Chunk> {
-  if (useWorker) {
-    const fromWorker = workerChunks(plan);
-    let first: IteratorResult<Chunk> | null = null;
-    try {
-      first = await fromWorker.next();
-    } catch {
-      // The worker could not start (no TypeScript loader in this environment): generate here.
-    }
-    if (first) {
-      if (!first.done) yield first.value;
-      yield* fromWorker;
-      return;
-    }
-  }
-  yield* csvChunks(plan);
+/** The population's CSV chunks, and the vaccination history of the residents once asked for. */
+interface ChunkSource {
+  madeIn: 'worker' | 'main';
+  chunks: AsyncIterable<Chunk> | Iterable<Chunk>;
+  prepareVaccination(ids: VaccinationIds): Promise<PreparedVaccination>;
+  dispose(): Promise<void>;
 }
 
-function* csvChunks(plan: Plan): Generator<Chunk> {
+/** From the worker thread when asked and possible, else generated here. */
+async function openChunks(plan: Plan, useWorker: boolean): Promise<ChunkSource> {
+  if (useWorker) {
+    const worker = startWorker(plan);
+    try {
+      const first = await worker.next();
+      return {
+        madeIn: 'worker',
+        chunks: (async function* () {
+          if (first) yield first;
+          for (let c = first && (await worker.next()); c; c = await worker.next()) yield c;
+        })(),
+        prepareVaccination: (ids) => worker.prepare(ids),
+        dispose: () => worker.terminate(),
+      };
+    } catch {
+      // The worker could not start (no TypeScript loader in this environment): generate here.
+      await worker.terminate();
+    }
+  }
+  const residents: VaccHousehold[] | null = plan.vaccination ? [] : null;
+  return {
+    madeIn: 'main',
+    chunks: csvChunks(plan, residents),
+    async prepareVaccination(ids) {
+      if (!plan.vaccination || !residents) throw new Error('the population was made without its vaccination history');
+      return prepareVaccination(plan.vaccination, planDemoVaccination(plan.vaccination, residents), ids);
+    },
+    async dispose() {},
+  };
+}
+
+/** CSV chunks of the plan's population; the residents (id, birth date, place) go into `residents` when given. */
+function* csvChunks(plan: Plan, residents: VaccHousehold[] | null): Generator<Chunk> {
   const generator = new PopulationGenerator({ provinceCode: plan.provinceCode, seed: plan.seed, asOf: plan.asOf });
   const province = plan.provinceCode;
+  let id = plan.firstId;
   let chunk: Chunk = { people: 0, households: 0, householdCsv: '', personCsv: '' };
   for (const c of plan.communes) {
     for (const h of generator.commune(c, c.people)) {
       const path = `${c.path}${h.villageCode}/`;
       chunk.householdCsv += csvLine([province, h.id, c.code, h.villageCode, path, h.address]);
+      const members: VaccHousehold['members'] = [];
       for (const p of h.members) {
         const naturalKey = naturalKeyOf(p.cccd, h.id, p.nameSearch, p.birthDate);
-        chunk.personCsv += csvLine([province, naturalKey, p.cccd, p.fullName, p.nameSearch, p.birthDate, p.sex, p.phone, c.code, h.villageCode, path, h.id, h.address]);
+        chunk.personCsv += csvLine([province, id, naturalKey, p.cccd, p.fullName, p.nameSearch, p.birthDate, p.sex, p.phone, c.code, h.villageCode, path, h.id, h.address]);
+        if (residents) members.push({ id, birthDate: p.birthDate, unitPath: path });
+        id++;
       }
+      residents?.push({ id: h.id, communeCode: c.code, members });
       chunk.people += h.members.length;
       chunk.households++;
     }
@@ -165,20 +244,28 @@ function* csvChunks(plan: Plan): Generator<Chunk> {
 
 const WORKER_TAG = 'chongdich-demo-population';
 
-/** Chunks from a worker thread running csvChunks, at most a few ahead of the writer. */
-async function* workerChunks(plan: Plan): AsyncGenerator<Chunk> {
+type FromWorker = { chunk: Chunk } | { end: true } | { vaccination: PreparedVaccination };
+type ToWorker = { credit: number } | { ids: VaccinationIds };
+
+/** The generator thread: chunks at most a few ahead of the writer, then the vaccination history when asked. */
+function startWorker(plan: Plan) {
   // The worker registers the TypeScript loader (tsx) itself, then loads this module.
   const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
   const worker = new Worker(bootstrap, { eval: true, workerData: { tag: WORKER_TAG, plan } });
   const queue: (Chunk | null)[] = [];
+  let prepared: PreparedVaccination | null = null;
   let failure: Error | null = null;
+  let exited = false;
   let wake: (() => void) | null = null;
   const notify = () => {
     wake?.();
     wake = null;
   };
-  worker.on('message', (m: Chunk | null) => {
-    queue.push(m);
+  const wait = () => new Promise<void>((r) => (wake = r));
+  worker.on('message', (m: FromWorker) => {
+    if ('chunk' in m) queue.push(m.chunk);
+    else if ('end' in m) queue.push(null);
+    else prepared = m.vaccination;
     notify();
   });
   worker.on('error', (e) => {
@@ -186,31 +273,60 @@ async function* workerChunks(plan: Plan): AsyncGenerator<Chunk> {
     notify();
   });
   worker.on('exit', (code) => {
+    exited = true;
     failure ??= new Error(`population worker exited with code ${code}`);
     notify();
   });
-  worker.postMessage(2); // two chunks ahead
-  try {
-    for (;;) {
-      while (!queue.length && !failure) await new Promise<void>((r) => (wake = r));
+  const send = (m: ToWorker) => worker.postMessage(m);
+  send({ credit: 2 }); // two chunks ahead
+  let ended = false;
+  return {
+    /** The next chunk, null after the last. */
+    async next(): Promise<Chunk | null> {
+      if (ended) return null;
+      while (!queue.length && !failure) await wait();
       if (!queue.length) throw failure;
       const chunk = queue.shift()!;
-      if (chunk === null) return;
-      worker.postMessage(1);
-      yield chunk;
-    }
-  } finally {
-    await worker.terminate();
-  }
+      if (chunk === null) ended = true;
+      else send({ credit: 1 });
+      return chunk;
+    },
+    async prepare(ids: VaccinationIds): Promise<PreparedVaccination> {
+      send({ ids });
+      while (!prepared && !failure) await wait();
+      if (!prepared) throw failure;
+      const out: PreparedVaccination = prepared;
+      prepared = null;
+      return out;
+    },
+    async terminate() {
+      if (!exited) await worker.terminate();
+    },
+  };
 }
 
 if (!isMainThread && (workerData as { tag?: string } | null)?.tag === WORKER_TAG) {
-  const produce = csvChunks((workerData as { plan: Plan }).plan);
-  parentPort!.on('message', (credit: number) => {
-    for (let i = 0; i < credit; i++) {
-      const next = produce.next();
-      parentPort!.postMessage(next.done ? null : next.value);
-      if (next.done) return;
+  const plan = (workerData as { plan: Plan }).plan;
+  let residents: VaccHousehold[] | null = plan.vaccination ? [] : null;
+  const produce = csvChunks(plan, residents);
+  let vaccination: VaccinationPlan | null = null;
+  parentPort!.on('message', (m: ToWorker) => {
+    if ('credit' in m) {
+      for (let i = 0; i < m.credit; i++) {
+        const next = produce.next();
+        if (next.done) {
+          parentPort!.postMessage({ end: true } satisfies FromWorker);
+          // The last person is made: plan their vaccination now, while the main thread writes.
+          if (plan.vaccination && residents) vaccination = planDemoVaccination(plan.vaccination, residents);
+          residents = null;
+          return;
+        }
+        parentPort!.postMessage({ chunk: next.value } satisfies FromWorker);
+      }
+    } else if (plan.vaccination && vaccination) {
+      const p = prepareVaccination(plan.vaccination, vaccination, m.ids);
+      vaccination = null;
+      parentPort!.postMessage({ vaccination: p } satisfies FromWorker, [p.dosesCsv.buffer, p.profilesCsv.buffer, p.visitsCsv.buffer] as ArrayBuffer[]);
     }
   });
 }

@@ -1,18 +1,17 @@
-// The demo's vaccination history in the database: reads the communes and people, plans
-// (src/domain/demo/vaccination.ts) and writes lots, allocations, doses, profiles, sweep visits,
-// home vaccination requests and the running booster campaign in one transaction (COPY for the
-// large tables), brings the outbreak's case records in line with the doses, then builds the
-// coverage facts of every commune.
+// The demo's vaccination history in the database: the plan (src/domain/demo/vaccination.ts) made
+// ready by vaccinationCsv.ts, written as lots, allocations, doses, profiles, sweep visits, home
+// vaccination requests and the running booster campaign in one transaction (COPY for the large
+// tables); then the outbreak's case records brought in line with the doses and the coverage facts
+// of every commune built.
 import type { Db, Queryable } from '../db/index.ts';
 import { csvLine } from '../../domain/demo/csv.ts';
-import { planVaccination, type VaccCommune, type VaccHousehold } from '../../domain/demo/vaccination.ts';
+import type { VaccCommune, VaccHousehold } from '../../domain/demo/vaccination.ts';
 import { rebuildCoverage } from '../modules/vaccination/coverageFacts.ts';
 import { deferIndexes, restoreDeferredIndexes } from '../modules/imports/store.ts';
+import { DOSE_COLUMNS, PROFILE_COLUMNS, VISIT_COLUMNS, type PreparedVaccination, type VaccinationIds } from './vaccinationCsv.ts';
 
 export interface VaccinationDemoOptions {
   provinceCode: string;
-  seed: number;
-  today: string;
   onProgress?: (step: string, done: number, total: number) => void;
 }
 
@@ -32,14 +31,7 @@ export const noDemoVaccination: VaccinationDemoCounts = { lots: 0, allocations: 
 const STEPS = 5;
 
 export async function readVaccinationInput(q: Queryable, pc: string) {
-  const communes = (
-    await q.query<VaccCommune>(
-      `SELECT c.code, c.name, c.path, d.code AS "districtCode", d.path AS "districtPath"
-         FROM admin_unit c JOIN admin_unit d ON d.province_code = c.province_code AND d.code = c.parent_code
-        WHERE c.province_code = $1 AND c.level = 'commune' ORDER BY c.code`,
-      [pc],
-    )
-  ).rows;
+  const communes = await vaccinationCommunes(q, pc);
   const people = await q.query<{ id: number; household_id: string | null; commune_code: string; birth_date: string | null; unit_path: string }>(
     `SELECT id, household_id, commune_code, birth_date, unit_path FROM person WHERE province_code = $1 ORDER BY id`,
     [pc],
@@ -54,32 +46,52 @@ export async function readVaccinationInput(q: Queryable, pc: string) {
   return { communes, households: [...byHousehold.values()] };
 }
 
-export async function createDemoVaccination(db: Db, o: VaccinationDemoOptions): Promise<VaccinationDemoCounts> {
+/** The province's communes with their districts, as the plan names them. */
+export async function vaccinationCommunes(q: Queryable, pc: string): Promise<VaccCommune[]> {
+  return (
+    await q.query<VaccCommune>(
+      `SELECT c.code, c.name, c.path, d.code AS "districtCode", d.path AS "districtPath"
+         FROM admin_unit c JOIN admin_unit d ON d.province_code = c.province_code AND d.code = c.parent_code
+        WHERE c.province_code = $1 AND c.level = 'commune' ORDER BY c.code`,
+      [pc],
+    )
+  ).rows;
+}
+
+/**
+ * The ids the prepared history names: the demo users (they must exist) and the first of a range
+ * of lot ids taken from the lots' sequence (the lots are written with those ids, the sequence
+ * moved past them).
+ */
+export async function vaccinationIds(q: Queryable, pc: string): Promise<VaccinationIds> {
+  const users = new Map((await q.query<{ username: string; id: number; unit_code: string }>(`SELECT username, id, unit_code FROM app_user WHERE province_code = $1`, [pc])).rows.map((u) => [u.username, u]));
+  const team = users.get('tocovid');
+  const lotBase = Number((await q.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('vaccine_lot', 'id')) AS id`)).rows[0].id);
+  return { lotBase, vaccinatorId: users.get('tiemchung')?.id ?? null, team: team ? { id: Number(team.id), unitCode: team.unit_code } : null };
+}
+
+export async function createDemoVaccination(db: Db, o: VaccinationDemoOptions, prepared: PreparedVaccination): Promise<VaccinationDemoCounts> {
   const pc = o.provinceCode;
   const progress = (done: number) => o.onProgress?.('vaccination', done, STEPS);
-  progress(0);
-  const input = await readVaccinationInput(db, pc);
-  const plan = planVaccination({ today: o.today, seed: o.seed, communes: input.communes, households: input.households });
   progress(1);
+  const { plan, counts } = prepared;
   const users = new Map((await db.query<{ username: string; id: number; unit_code: string }>(`SELECT username, id, unit_code FROM app_user WHERE province_code = $1`, [pc])).rows.map((u) => [u.username, u]));
   const vaccinatorId = users.get('tiemchung')?.id ?? null;
   const team = users.get('tocovid');
-  const communesByCode = new Map(input.communes.map((c) => [c.code, c]));
-  let casesUpdated = 0;
 
   // A whole province's doses go in without the dose table's secondary indexes, built once after.
-  if (plan.doses.length >= 50_000) await deferIndexes(db, 'vaccine_dose');
+  if (counts.doses >= 50_000) await deferIndexes(db, 'vaccine_dose');
   await db.tx(async (q) => {
-    // Lots, then their allocations (district rows first: commune rows name them as parent).
-    const lotIds = new Map<string, number>();
+    // Lots with the ids the doses' CSV names, then their allocations (district rows first: commune rows name them as parent).
+    const lotBase = prepared.lotBase;
+    const lotIds = new Map(plan.lots.map((l, i) => [l.key, lotBase + i]));
     if (plan.lots.length) {
-      const r = await q.query<{ id: number; product_code: string; lot_number: string }>(
-        `INSERT INTO vaccine_lot (province_code, product_code, lot_number, expiry_date, doses_received, received_on, source, created_by)
-         SELECT $1, p, l, e, n, r, 'Kho vắc xin tỉnh (demo)', $7 FROM unnest($2::text[], $3::text[], $4::date[], $5::int[], $6::date[]) AS t(p, l, e, n, r)
-         RETURNING id, product_code, lot_number`,
-        [pc, plan.lots.map((l) => l.productCode), plan.lots.map((l) => l.lotNumber), plan.lots.map((l) => l.expiryDate), plan.lots.map((l) => l.dosesReceived), plan.lots.map((l) => l.receivedOn), vaccinatorId],
+      await q.query(
+        `INSERT INTO vaccine_lot (province_code, id, product_code, lot_number, expiry_date, doses_received, received_on, source, created_by)
+         SELECT $1, $2::bigint + o - 1, p, l, e, n, r, 'Kho vắc xin tỉnh (demo)', $8 FROM unnest($3::text[], $4::text[], $5::date[], $6::int[], $7::date[]) WITH ORDINALITY AS t(p, l, e, n, r, o)`,
+        [pc, lotBase, plan.lots.map((l) => l.productCode), plan.lots.map((l) => l.lotNumber), plan.lots.map((l) => l.expiryDate), plan.lots.map((l) => l.dosesReceived), plan.lots.map((l) => l.receivedOn), vaccinatorId],
       );
-      for (const l of r.rows) lotIds.set(`${l.product_code}|${l.lot_number}`, l.id);
+      await q.query(`SELECT setval(pg_get_serial_sequence('vaccine_lot', 'id'), greatest($1::bigint, (SELECT max(id) FROM vaccine_lot)))`, [lotBase + plan.lots.length - 1]);
     }
     const districtRows = plan.allocations.filter((a) => !a.parentUnitCode);
     const parentIds = new Map<string, number>();
@@ -99,40 +111,11 @@ export async function createDemoVaccination(db: Db, o: VaccinationDemoOptions): 
         communeRows.map((a) => csvLine([pc, lotIds.get(a.lotKey)!, a.unitCode, a.unitPath, parentIds.get(`${lotIds.get(a.lotKey)}|${a.parentUnitCode}`)!, a.doses, a.deliveredOn, vaccinatorId])).join(''),
       );
 
-    // Doses, given at the health station of the person's commune (or at home by its mobile team).
-    if (plan.doses.length)
-      await q.copyFromCsv(
-        'vaccine_dose',
-        ['province_code', 'person_id', 'unit_path', 'commune_code', 'product_code', 'lot_id', 'dose_kind', 'given_on', 'site_name', 'site_unit_code', 'site_path', 'vaccinator', 'source', 'created_by'],
-        plan.doses
-          .map((d) => {
-            const c = communesByCode.get(d.communeCode)!;
-            const site = d.source === 'home' ? `Tiêm tại nhà — Trạm Y tế ${c.name}` : `Trạm Y tế ${c.name}`;
-            return csvLine([pc, d.personId, d.unitPath, d.communeCode, d.productCode, lotIds.get(d.lotKey)!, d.kind, d.givenOn, site, c.code, c.path, d.vaccinator, d.source, vaccinatorId]);
-          })
-          .join(''),
-      );
+    // Doses, profiles and visits as prepared (see vaccinationCsv.ts).
+    if (counts.doses) await q.copyFromCsv('vaccine_dose', DOSE_COLUMNS, prepared.dosesCsv);
     progress(2);
-
-    if (plan.profiles.length)
-      await q.copyFromCsv(
-        'vaccination_profile',
-        ['province_code', 'person_id', 'priority_group', 'comorbidity', 'bedridden', 'deferral', 'deferral_reason', 'deferral_on', 'updated_by'],
-        plan.profiles.map((p) => csvLine([pc, p.personId, p.priorityGroup, p.comorbidity ? 't' : 'f', p.bedridden ? 't' : 'f', p.deferral, p.deferralReason, p.deferralOn, vaccinatorId])).join(''),
-      );
-    // Visits by the community team, in the morning of their day (Viet Nam time).
-    if (plan.visits.length)
-      await q.copyFromCsv(
-        'sweep_visit',
-        ['province_code', 'person_id', 'unit_path', 'household_id', 'visited_at', 'outcome', 'reason', 'created_by'],
-        plan.visits
-          .map((v, i) => {
-            const c = communesByCode.get(v.communeCode)!;
-            const by = team && c.code === team.unit_code ? team.id : null;
-            return csvLine([pc, v.personId, v.unitPath, v.householdId.startsWith('p') ? null : v.householdId, `${v.day}T${String(1 + (i % 8)).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}:00Z`, v.outcome, v.reason, by]);
-          })
-          .join(''),
-      );
+    if (counts.profiles) await q.copyFromCsv('vaccination_profile', PROFILE_COLUMNS, prepared.profilesCsv);
+    if (counts.visits) await q.copyFromCsv('sweep_visit', VISIT_COLUMNS, prepared.visitsCsv);
     if (plan.homeRequests.length) {
       await q.query(
         `INSERT INTO home_vaccination_request (province_code, person_id, unit_path, reason, requested_on, status, team, scheduled_on, dose_id, created_by, created_at, updated_at)
@@ -160,23 +143,6 @@ export async function createDemoVaccination(db: Db, o: VaccinationDemoOptions): 
       [pc, plan.campaign.name, province.code, province.path, JSON.stringify(plan.campaign.target), plan.campaign.startsOn, plan.campaign.deadline, plan.campaign.source, users.get('admin')?.id ?? null],
     );
     progress(3);
-
-    // The outbreak's cases: their vaccination status and last dose as the registry has them on the day they were sampled (or reported).
-    const r = await q.query(
-      `UPDATE case_record c SET vaccination_status = s.status, last_dose_date = s.last
-         FROM (SELECT c2.id,
-                      CASE WHEN bool_or(d.dose_kind IN ('booster_1', 'booster_2')) THEN 'booster'
-                           WHEN bool_or(d.dose_kind = 'primary_2') OR bool_or(d.dose_kind = 'primary_1' AND d.product_code = 'janssen') THEN 'full'
-                           WHEN count(d.id) > 0 THEN 'partial' ELSE 'none' END AS status,
-                      max(d.given_on) AS last
-                 FROM case_record c2
-                 LEFT JOIN vaccine_dose d ON d.province_code = c2.province_code AND d.person_id = c2.person_id AND d.given_on <= coalesce(c2.sample_date, c2.report_date)
-                WHERE c2.province_code = $1
-                GROUP BY c2.id) s
-        WHERE c.province_code = $1 AND c.id = s.id AND (c.vaccination_status IS DISTINCT FROM s.status OR c.last_dose_date IS DISTINCT FROM s.last)`,
-      [pc],
-    );
-    casesUpdated = r.rowCount ?? 0;
   });
   await restoreDeferredIndexes(db, 2);
   await db.exec('ANALYZE vaccine_dose; ANALYZE vaccination_profile; ANALYZE sweep_visit;');
@@ -187,11 +153,33 @@ export async function createDemoVaccination(db: Db, o: VaccinationDemoOptions): 
   return {
     lots: plan.lots.length,
     allocations: plan.allocations.length,
-    doses: plan.doses.length,
-    profiles: plan.profiles.length,
-    visits: plan.visits.length,
+    doses: counts.doses,
+    profiles: counts.profiles,
+    visits: counts.visits,
     homeRequests: plan.homeRequests.length,
     campaigns: 1,
-    casesUpdated,
+    casesUpdated: 0,
   };
+}
+
+/**
+ * The outbreak's cases: their vaccination status and last dose as the registry has them on the day
+ * they were sampled (or reported). Run once the doses and every case of the demo are written.
+ */
+export async function alignCasesWithDoses(db: Db, pc: string): Promise<number> {
+  const r = await db.query(
+    `UPDATE case_record c SET vaccination_status = s.status, last_dose_date = s.last
+       FROM (SELECT c2.id,
+                    CASE WHEN bool_or(d.dose_kind IN ('booster_1', 'booster_2')) THEN 'booster'
+                         WHEN bool_or(d.dose_kind = 'primary_2') OR bool_or(d.dose_kind = 'primary_1' AND d.product_code = 'janssen') THEN 'full'
+                         WHEN count(d.id) > 0 THEN 'partial' ELSE 'none' END AS status,
+                    max(d.given_on) AS last
+               FROM case_record c2
+               LEFT JOIN vaccine_dose d ON d.province_code = c2.province_code AND d.person_id = c2.person_id AND d.given_on <= coalesce(c2.sample_date, c2.report_date)
+              WHERE c2.province_code = $1
+              GROUP BY c2.id) s
+      WHERE c.province_code = $1 AND c.id = s.id AND (c.vaccination_status IS DISTINCT FROM s.status OR c.last_dose_date IS DISTINCT FROM s.last)`,
+    [pc],
+  );
+  return r.rowCount ?? 0;
 }
