@@ -297,6 +297,31 @@ for (const kind of DB_KINDS) {
       await ctx.db.tx((q) => rebuildFacts(q, '20', addDays(today, -6), today));
     });
 
+    it("a district's cases entered by hand against the sum of its communes: both given, so the page can warn", async () => {
+      const admin = await ctx.as('admin');
+      const plain = (await admin.get('/api/dashboard')).json();
+      expect(plain.children.find((c: { code: string }) => c.code === district).caseCheck).toBeNull();
+      const officer = (await ctx.db.query<{ id: number }>(`SELECT id::int FROM app_user WHERE username = 'huyen'`)).rows[0];
+      await ctx.db.tx(async (q) => {
+        await saveManual(q, '20', district, { day: today, communityCases: 250 }, officer.id);
+        await rebuildFacts(q, '20', today, today);
+      });
+      const d = (await admin.get('/api/dashboard')).json();
+      const dd = (await admin.get(`/api/dashboard?unit=${district}`)).json();
+      const sum = dd.children.reduce((a: number, c: { communityCases: number }) => a + c.communityCases, 0);
+      const check = d.children.find((c: { code: string }) => c.code === district).caseCheck;
+      expect(check).toEqual({ code: district, own: dd.headline.communityCases.week, children: sum, ownManual: true, childrenManual: false });
+      expect(check.own).toBeGreaterThanOrEqual(250);
+      expect(check.own).not.toBe(check.children);
+      // The district's own dashboard carries it too.
+      expect(dd.caseCheck).toEqual(check);
+      // Other districts: nothing entered by hand, nothing to check.
+      expect(d.children.filter((c: { caseCheck: unknown }) => c.caseCheck).map((c: { code: string }) => c.code)).toEqual([district]);
+      await ctx.db.query(`DELETE FROM level_manual_input WHERE province_code = '20' AND unit_code = $1`, [district]);
+      await ctx.db.tx((q) => rebuildFacts(q, '20', today, today));
+      expect((await admin.get('/api/dashboard')).json().children.find((c: { code: string }) => c.code === district).caseCheck).toBeNull();
+    });
+
     it('the public endpoints answer without login, with levels and counts and no personal data', async () => {
       const anon = ctx.anonymous();
       const s = await anon.get('/api/public/situation');

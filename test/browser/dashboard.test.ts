@@ -234,6 +234,27 @@ describe('dashboard → unit → drill-down → daily report', () => {
     expect(problems.flat()).toEqual([]);
   });
 
+  it("a district's cases entered by hand that differ from its communes' sum are flagged, on a phone", async () => {
+    await server.db.tx(async (q) => {
+      const officer = (await q.query<{ id: number }>(`SELECT id::int FROM app_user WHERE username = 'huyen'`)).rows[0];
+      await saveManual(q, '20', district(), { day: todayInVietnam(), communityCases: 250 }, officer.id);
+      await rebuildFacts(q, '20', todayInVietnam(), todayInVietnam());
+    });
+    const page = await open('huyen', PHONE);
+    await page.goto('/dashboard');
+    const alert = page.getByTestId('case-check');
+    await alert.waitFor({ timeout: 120_000 });
+    expect(await alert.textContent()).toMatch(/^Số ca cộng đồng 7 ngày nhập tay cho đơn vị này \(\d+\) khác tổng của các xã \(\d+\)/);
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'dashboard-case-check-phone');
+    // The province's table flags the district's row.
+    const chihuy = await open('chihuy');
+    await chihuy.goto('/dashboard');
+    await chihuy.locator(`[data-testid="dashboard-children"] tr[data-code="${district()}"] [data-testid="case-check-row"]`).waitFor({ timeout: 120_000 });
+    await server.db.query(`DELETE FROM level_manual_input WHERE province_code = '20' AND unit_code = $1`, [district()]);
+    await server.db.tx((q) => rebuildFacts(q, '20', todayInVietnam(), todayInVietnam()));
+  });
+
   it('a commune officer reads their commune on a phone', async () => {
     const page = await open('xa', PHONE);
     await page.goto('/dashboard');

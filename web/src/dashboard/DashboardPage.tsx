@@ -3,9 +3,9 @@
 // coloured by level (or cases per 100,000, coverage, positivity) with drill-down, the units whose
 // level changed, and the daily report (generate, archive, download). Phone first.
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
-import { Anchor, Badge, Button, Card, Group, NativeSelect, SegmentedControl, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, NativeSelect, SegmentedControl, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowUp, IconChevronRight, IconFileSpreadsheet, IconFileTypePdf, IconTrendingDown, IconTrendingUp } from '@tabler/icons-react';
+import { IconAlertTriangle, IconArrowUp, IconChevronRight, IconFileSpreadsheet, IconFileTypePdf, IconTrendingDown, IconTrendingUp } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -22,7 +22,7 @@ import { useUnitMap } from '../units/queries.ts';
 import { LEVEL_COLORS, type LevelNumber } from '../levels/api.ts';
 import { LevelBadge } from '../levels/Explanation.tsx';
 import { LEVEL_CLASSES, LevelLegend } from './levelMap.tsx';
-import { useDashboard, useReports, type ChildRow, type Figure, type Headline } from './api.ts';
+import { useDashboard, useReports, type CaseCheck, type ChildRow, type Figure, type Headline } from './api.ts';
 
 const Chart = lazy(() => import('../testing/Chart.tsx'));
 
@@ -57,6 +57,8 @@ const BED_CLASSES: ColorClass[] = [
   { from: 85, to: 95, color: '#e31a1c' },
   { from: 95, to: 101, color: '#800026' },
 ];
+
+const childLevelOf = (level: string) => (level === 'province' ? 'district' : level === 'district' ? 'commune' : 'village');
 
 export const levelOf = (r: { official: { level: number } | null; proposed: number | null }) => r.official?.level ?? r.proposed ?? null;
 
@@ -133,6 +135,16 @@ export function layerValue(r: Pick<ChildRow, 'official' | 'proposed' | 'casesPer
 }
 export const layerClasses = (l: MapLayer) =>
   l === 'level' ? LEVEL_CLASSES : l === 'cases' ? CASE_CLASSES : l === 'coverage' ? COVERAGE_CLASSES : l === 'beds' ? BED_CLASSES : POSITIVITY_CLASSES;
+
+/** A unit's own hand-entered cases against the sum of its children: the text, when they differ. */
+function caseCheckText(t: (k: string, o?: Record<string, unknown>) => string, c: CaseCheck | null, childLevel: string) {
+  if (!c || c.own === c.children) return null;
+  return t(c.ownManual ? 'dashboard.caseCheck.ownManual' : 'dashboard.caseCheck.childrenManual', {
+    own: formatNumber(c.own),
+    children: formatNumber(c.children),
+    of: t(`dashboard.caseCheck.of.${childLevel}`),
+  });
+}
 
 /** The table's cell of the beds layer: "occupied / total (pct)", the beds without occupancy, or "not entered". */
 function BedsCell({ beds }: { beds: ChildRow['beds'] }) {
@@ -311,6 +323,12 @@ export default function DashboardPage() {
         </Group>
       </Group>
 
+      {caseCheckText(t, d.data.caseCheck, childLevelOf(unit.level)) && (
+        <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} p="xs" data-testid="case-check">
+          {caseCheckText(t, d.data.caseCheck, childLevelOf(unit.level))}
+        </Alert>
+      )}
+
       <HeadlineTiles h={headline} />
 
       <Card withBorder padding="sm">
@@ -397,6 +415,11 @@ export default function DashboardPage() {
                     <Text size="xs" c="dimmed" className="tabular">
                       {t('dashboard.table.cases', { n: formatNumber(r.communityCases) })}
                     </Text>
+                    {caseCheckText(t, r.caseCheck, childLevelOf(r.unitLevel)) && (
+                      <Text size="xs" c="yellow.9" data-testid="case-check-row">
+                        <IconAlertTriangle size={12} style={{ verticalAlign: -1 }} /> {caseCheckText(t, r.caseCheck, childLevelOf(r.unitLevel))}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <LevelBadge level={levelOf(r) as LevelNumber | null} size="sm" compact />

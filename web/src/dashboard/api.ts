@@ -40,12 +40,22 @@ export interface Beds {
   units: number;
 }
 
+/** A unit's own community cases (7 days) against its children's sum, when some were entered by hand. */
+export interface CaseCheck {
+  code: string;
+  own: number;
+  children: number;
+  ownManual: boolean;
+  childrenManual: boolean;
+}
+
 export interface ChildRow extends LevelRow {
   coverageFirstDose18Pct: number | null;
   coverageFullyAllPct: number | null;
   positivityPct: number | null;
   tests7d: number;
   beds: Beds | null;
+  caseCheck: CaseCheck | null;
 }
 
 export interface LevelChange {
@@ -67,6 +77,7 @@ export interface Dashboard {
   headline: Headline;
   curve: { days: string[]; community: number[]; quarantine: number[]; deaths: number[]; onset: number[] };
   children: ChildRow[];
+  caseCheck: CaseCheck | null;
   levelChanges: LevelChange[];
 }
 

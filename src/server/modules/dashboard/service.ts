@@ -268,6 +268,39 @@ export async function children(q: Queryable, scope: Scope, unit: UnitInfo, day: 
   return { ruleset: lv.ruleset, self: lv.unit, children: rows };
 }
 
+export interface CaseCheck {
+  code: string;
+  /** The unit's own community cases in the 7 days ending on the date (as the level engine reads them). */
+  own: number;
+  /** The sum of its children's community cases over the same days. */
+  children: number;
+  /** Some of the unit's own figures were entered by hand (they replace the registry's and are not the children's sum). */
+  ownManual: boolean;
+  /** Some of the children's figures were entered by hand (they are not added up into the unit). */
+  childrenManual: boolean;
+}
+
+/**
+ * A unit's community cases entered by hand against the sum of its children (issue 7): for each of
+ * the units given that has children and where a figure of the 7 days was entered by hand (its own
+ * or a child's), both sums; the page warns when they differ.
+ */
+export async function caseChecks(q: Queryable, provinceCode: string, codes: string[], day: string): Promise<Map<string, CaseCheck>> {
+  const r = await q.query<{ code: string; own: number; kids: number; own_manual: boolean; kids_manual: boolean }>(
+    `WITH own AS (
+       SELECT unit_code AS code, sum(community_cases)::int AS own, bool_or('communityCases' = ANY(manual_fields)) AS own_manual
+         FROM level_fact WHERE province_code = $1 AND unit_code = ANY($2::text[]) AND day BETWEEN $3::date AND $4::date GROUP BY 1
+     ), kids AS (
+       SELECT k.parent_code AS code, sum(f.community_cases)::int AS kids, bool_or('communityCases' = ANY(f.manual_fields)) AS kids_manual
+         FROM admin_unit k JOIN level_fact f ON f.province_code = k.province_code AND f.unit_code = k.code AND f.day BETWEEN $3::date AND $4::date
+        WHERE k.province_code = $1 AND k.parent_code = ANY($2::text[]) GROUP BY 1
+     )
+     SELECT own.code, own.own, kids.kids, own.own_manual, kids.kids_manual FROM own JOIN kids USING (code) WHERE own.own_manual OR kids.kids_manual`,
+    [provinceCode, codes, addDays(day, -6), day],
+  );
+  return new Map(r.rows.map((x) => [x.code, { code: x.code, own: n(x.own), children: n(x.kids), ownManual: !!x.own_manual, childrenManual: !!x.kids_manual }]));
+}
+
 /** Units under this one whose official level changed in the 7 days ending on the date. */
 export async function levelChanges(q: Queryable, provinceCode: string, unit: UnitInfo, day: string) {
   const r = await q.query<{ code: string; name: string; unitLevel: string; level: number; previousLevel: number | null; effectiveAt: string; kind: string; reason: string | null }>(
@@ -288,7 +321,12 @@ export async function dashboard(q: Queryable, scope: Scope, unit: UnitInfo, day:
   const from = addDays(day, -(days - 1));
   await ensureFacts(q, scope.provinceCode, addDays(day, -13) < from ? addDays(day, -13) : from, day, today);
   const kids = await children(q, scope, unit, day, today);
-  const [head, epi, changes] = await Promise.all([headline(q, scope.provinceCode, unit, day), curve(q, scope.provinceCode, unit, from, day), levelChanges(q, scope.provinceCode, unit, day)]);
+  const [head, epi, changes, checks] = await Promise.all([
+    headline(q, scope.provinceCode, unit, day),
+    curve(q, scope.provinceCode, unit, from, day),
+    levelChanges(q, scope.provinceCode, unit, day),
+    caseChecks(q, scope.provinceCode, [unit.code, ...(kids?.children ?? []).map((c) => c.code)], day),
+  ]);
   return {
     date: day,
     unit: { code: unit.code, name: unit.name, level: unit.level, parentCode: unit.parentCode, population: unit.population },
@@ -296,7 +334,9 @@ export async function dashboard(q: Queryable, scope: Scope, unit: UnitInfo, day:
     self: kids?.self ?? null,
     headline: head,
     curve: epi,
-    children: kids?.children ?? [],
+    children: (kids?.children ?? []).map((c) => ({ ...c, caseCheck: checks.get(c.code) ?? null })),
+    /** The unit's own hand-entered cases against its children's sum (null: nothing entered by hand). */
+    caseCheck: checks.get(unit.code) ?? null,
     levelChanges: changes,
   };
 }
