@@ -133,6 +133,42 @@ async function writeExport(path: string): Promise<number> {
   return rows;
 }
 
+/** BENCH_TRACE=1: the database time of each kind of statement (its first words), the biggest printed after the run. */
+function trace(db: Db) {
+  const spent = new Map<string, { ms: number; n: number }>();
+  const key = (sql: string) => sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+  const add = (k: string, t0: number) => {
+    const e = spent.get(k) ?? { ms: 0, n: 0 };
+    e.ms += performance.now() - t0;
+    e.n++;
+    spent.set(k, e);
+  };
+  const wrap = <T extends object>(q: T): T => {
+    const o = q as unknown as Record<string, (...a: unknown[]) => unknown>;
+    for (const m of ['query', 'exec', 'copyFromCsv'] as const) {
+      const f = o[m].bind(q);
+      o[m] = async (...a: unknown[]) => {
+        const t0 = performance.now();
+        try {
+          return await f(...a);
+        } finally {
+          add(m === 'copyFromCsv' ? `COPY ${String(a[0])}` : key(String(a[0])), t0);
+        }
+      };
+    }
+    return q;
+  };
+  wrap(db);
+  const tx = db.tx.bind(db);
+  (db as { tx: Db['tx'] }).tx = (fn) => tx((q) => fn(wrap(q)));
+  return () =>
+    [...spent]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 25)
+      .map(([k, v]) => `  ${(v.ms / 1000).toFixed(1).padStart(6)} s ${String(v.n).padStart(5)}× ${k}`)
+      .join('\n');
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'chongdich-bench-doses-'));
   const csv = join(dir, 'doses.csv');
@@ -187,7 +223,9 @@ async function main() {
       if (r.errorRows) console.log(r.errorsCsv?.slice(0, 1000));
       return { r, seconds };
     };
+    const report = process.env.BENCH_TRACE ? trace(db) : null;
     const first = await run('import');
+    if (report) console.log(`database time by statement (the two lanes overlap):\n${report()}`);
     if (first.r.insertedRows !== rows) throw new Error(`expected ${rows} new doses, got ${first.r.insertedRows}`);
     const target = TARGET_SECONDS[kind];
     console.log(`FIGURE import_vaccinations_seconds_${kind}: ${first.seconds.toFixed(1)} s for ${rows.toLocaleString('en')} dose records (${Math.round(rows / first.seconds)} rows/s${target ? `; target < ${target} s` : ''})`);

@@ -302,6 +302,7 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
   const work = `${stage}_work`;
   const touched = new Map<string, string>(); // commune → earliest day written
   let deferred: string[] = [];
+  let restoring: Promise<unknown> | null = null;
   const lanes = db.kind === 'postgres' ? 2 : 1;
   const unlogged = db.kind === 'postgres' ? 'UNLOGGED ' : '';
 
@@ -334,12 +335,16 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
     const cache = new DoseRowCache();
     let buf = '';
     let buffered = 0;
+    // One COPY in flight while the next chunk is read (the database and this process work side by side).
+    let copying: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (!buffered) return;
       const text = buf;
       buf = '';
       buffered = 0;
-      await db.copyFromCsv(stage, STAGE_COLUMNS, text);
+      await copying;
+      copying = db.copyFromCsv(stage, STAGE_COLUMNS, text);
+      copying.catch(() => {}); // awaited at the next flush or after the last chunk
     };
     let lastReport = 0;
     for await (const batch of readRows(file.path, file.kind, { onBytes: (b) => (bytes = b) })) {
@@ -382,6 +387,7 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
       }
     }
     await flush();
+    await copying;
     counts.totalRows = read;
     opts.onProgress?.('read', read, read);
     await progress(db, 'Đang đối chiếu với sổ dân…');
@@ -450,7 +456,9 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
        SELECT s.row_number, r.person_id, p.birth_date AS person_birth, p.unit_path, p.commune_code AS person_commune, s.product_code, s.lot_id, s.dose_kind,
               s.given_on, s.site_name, s.vaccinator, s.external_id, s.override_reason, s.dose_number
          FROM ${stage} s JOIN ${res} r ON r.row_number = s.row_number JOIN person p ON p.province_code = $1 AND p.id = r.person_id
-        WHERE r.person_id IS NOT NULL`,
+        WHERE r.person_id IS NOT NULL
+        -- In person order: a slice (a range of people) is then read from neighbouring pages.
+        ORDER BY r.person_id`,
       [pc],
     );
     await db.exec(`DROP TABLE ${res}; DROP TABLE ${stage}`);
@@ -672,26 +680,34 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
     }
     await Promise.all(writing);
     await db.exec(`DROP TABLE IF EXISTS ${work}`);
-    if (deferred.length) {
-      await progress(db, 'Đang dựng lại chỉ mục…');
-      await restoreDeferredIndexes(db, lanes);
-      deferred = [];
-    }
 
     // Coverage of the communes touched, from the earliest day written there.
     const communes = [...touched.keys()];
+    const all = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_unit WHERE province_code = $1 AND level = 'commune'`, [pc])).rows[0].n;
+    // Most of the province touched (a first load): every commune rebuilt in chunks, rather than
+    // refreshed one by one (a commune without facts yet is computed from the start on its own).
+    const rebuild = communes.length >= 50 && communes.length * 2 >= all;
+    // The indexes put off are built again; on PostgreSQL a rebuild reads the doses by person (the
+    // unique key, never put off), so it runs beside them; a refresh of some communes waits for them.
+    const indexes = deferred.length ? restoreDeferredIndexes(db, rebuild && db.kind === 'postgres' ? 1 : lanes) : Promise.resolve([]);
+    restoring = indexes;
+    indexes.catch(() => {});
+    if ((!rebuild || db.kind !== 'postgres') && deferred.length) {
+      await progress(db, 'Đang dựng lại chỉ mục…');
+      await indexes;
+      deferred = [];
+    }
     if (communes.length) {
-      await progress(db, 'Đang cập nhật độ bao phủ…');
+      await progress(db, rebuild && deferred.length ? 'Đang dựng lại chỉ mục và cập nhật độ bao phủ…' : 'Đang cập nhật độ bao phủ…');
       opts.onProgress?.('coverage', 0, communes.length);
       const from = [...touched.values()].reduce((a, b) => (a < b ? a : b));
       await db.exec('ANALYZE vaccine_dose');
-      // Most of the province touched (a first load): every commune rebuilt in chunks, rather than
-      // refreshed one by one (a commune without facts yet is computed from the start on its own).
-      const all = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_unit WHERE province_code = $1 AND level = 'commune'`, [pc])).rows[0].n;
-      if (communes.length >= 50 && communes.length * 2 >= all) await db.tx((q) => rebuildCoverage(q, pc));
+      if (rebuild) await db.tx((q) => rebuildCoverage(q, pc));
       else await db.tx((q) => refreshCoverage(q, pc, communes, from));
       opts.onProgress?.('coverage', communes.length, communes.length);
     }
+    await indexes;
+    deferred = [];
 
     await fillValues(file, errors);
     const errorsCsv = counts.errorRows ? doseErrorsCsv(file.headers, errors) : null;
@@ -711,6 +727,7 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
     return { jobId, status: 'done', ...counts, flaggedRows, communes: communes.length, errorsCsv, message };
   } catch (e) {
     await db.exec(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS ${res}; DROP TABLE IF EXISTS ${stage}_names; DROP TABLE IF EXISTS ${stage}`).catch(() => {});
+    if (restoring) await restoring.catch(() => {});
     if (deferred.length) await restoreDeferredIndexes(db, lanes).catch(() => {});
     // Slices written before the failure stay: their coverage is brought up to date.
     if (touched.size) await db.tx((q) => refreshCoverage(q, pc, [...touched.keys()], [...touched.values()].reduce((a, b) => (a < b ? a : b)))).catch(() => {});
