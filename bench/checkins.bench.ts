@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { Session } from 'node:inspector/promises';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { openDb, type Db } from '../src/server/db/index.ts';
@@ -93,6 +93,8 @@ interface Load {
   p99: number;
   max: number;
   perSecond: number;
+  /** The load process's CPU, in cores. */
+  loadCpu: number;
 }
 
 function load(url: string, seconds: number, connections: number, codes: string[]): Promise<Load> {
@@ -104,19 +106,64 @@ function load(url: string, seconds: number, connections: number, codes: string[]
   });
 }
 
-/** CPU seconds used so far by these processes (Linux /proc; a process that ended counts 0): the database backends' share of the two cores. */
-function cpuOf(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]); // utime, stime
-    } catch {
-      /* the process ended, or not Linux */
+/** Clock ticks (1/100 s) used so far by each PostgreSQL backend of this database (Linux /proc). */
+function backendTicks(database: string): Map<number, number> {
+  const out = new Map<number, number>();
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^[0-9]+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (!stat.includes('(postgres)')) continue;
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) continue;
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.set(Number(pid), Number(f[11]) + Number(f[12])); // utime, stime
+      } catch {
+        /* the process ended */
+      }
     }
+  } catch {
+    /* not Linux */
   }
-  return ticks / 100;
+  return out;
+}
+
+/**
+ * CPU seconds of this database's backends while `run` runs, sampled every second (the pool opens and
+ * closes connections: a backend that ends between two samples loses at most its last second), and the
+ * share of the machine's CPU that was busy (all processes, /proc/stat).
+ */
+async function measureCpu<T>(database: string | null, run: () => Promise<T>): Promise<{ result: T; databaseSeconds: number; machineBusy: number }> {
+  // Ticks at the start for the backends already there; a backend first seen later began during the run (from 0).
+  const first = database ? backendTicks(database) : new Map<number, number>();
+  const last = new Map(first);
+  const sample = () => {
+    if (!database) return;
+    for (const [pid, ticks] of backendTicks(database)) {
+      if (!first.has(pid)) first.set(pid, 0);
+      last.set(pid, ticks);
+    }
+  };
+  const stat = () => {
+    try {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+      return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) };
+    } catch {
+      return { idle: 0, total: 0 };
+    }
+  };
+  const s0 = stat();
+  const timer = setInterval(sample, 1000);
+  try {
+    const result = await run();
+    sample();
+    const s1 = stat();
+    let ticks = 0;
+    for (const [pid, t] of last) ticks += t - (first.get(pid) ?? 0);
+    return { result, databaseSeconds: ticks / 100, machineBusy: s1.total > s0.total ? 1 - (s1.idle - s0.idle) / (s1.total - s0.total) : 0 };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 function figure(name: string, value: string, note = '') {
@@ -150,13 +197,9 @@ async function ingest(kind: 'postgres' | 'pglite') {
     await profile.post('Profiler.start');
   }
   const cpu0 = process.cpuUsage();
-  // The backends of this database (the pool's connections, open after the warm-up); PostgreSQL's WAL writer and checkpointer are shared with other databases and not counted.
-  const pids = kind === 'postgres' ? (await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).rows.map((r) => Number(r.pid)) : [];
-  const pg0 = cpuOf(pids);
   const connections = Number(process.env.BENCH_CHECKIN_CONNECTIONS ?? (kind === 'postgres' ? 100 : 50));
-  const r = await load(url, SECONDS, connections, codes);
+  const { result: r, databaseSeconds, machineBusy } = await measureCpu(kind === 'postgres' ? 'chongdich_bench_ingest' : null, () => load(url, SECONDS, connections, codes));
   const cpu = process.cpuUsage(cpu0);
-  const pgCpu = cpuOf(pids) - pg0;
   if (profile) {
     const { profile: p } = await profile.post('Profiler.stop');
     writeFileSync(process.env.BENCH_CHECKIN_PROFILE!, JSON.stringify(p));
@@ -166,7 +209,7 @@ async function ingest(kind: 'postgres' | 'pglite') {
   const batchRows = ingestStats.rows - b0.rows;
   console.log(`  ${batches} statements, ${((ingestStats.statementMs - b0.statementMs) / Math.max(batches, 1)).toFixed(1)} ms each on average, ${((ingestStats.statementMs - b0.statementMs) / (r.seconds * 1000)).toFixed(1)} statements in flight on average`);
   const after = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM checkin.visit`)).rows[0].n;
-  console.log(kind, JSON.stringify(r), `stored ${after - before}`, `server CPU ${((cpu.user + cpu.system) / 1000 / (r.seconds * 1000) * 100).toFixed(0)} % of one core, ${((cpu.user + cpu.system) / Math.max(r.ok, 1)).toFixed(0)} µs per check-in`, kind === 'postgres' ? `PostgreSQL backends' CPU ${((pgCpu / r.seconds) * 100).toFixed(0)} % of one core (${pids.length} backends)` : '');
+  console.log(kind, JSON.stringify(r), `stored ${after - before}`, `server CPU ${((cpu.user + cpu.system) / 1000 / (r.seconds * 1000) * 100).toFixed(0)} % of one core, ${((cpu.user + cpu.system) / Math.max(r.ok, 1)).toFixed(0)} µs per check-in`, kind === 'postgres' ? `PostgreSQL backends' CPU ${((databaseSeconds / r.seconds) * 100).toFixed(0)} % of one core` : '', `load process CPU ${(r.loadCpu * 100).toFixed(0)} % of one core; the machine's two cores ${(machineBusy * 100).toFixed(0)} % busy (all processes)`);
   figure(`check-in ingest over HTTP, ${kind}, ${connections} connections`, `${Math.round(r.perSecond)} accepted/s for ${r.seconds} s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms`, `${r.ok} acknowledged, ${after - before} stored, ${r.non2xx} non-2xx, ${r.errors} errors, ${(batchRows / Math.max(batches, 1)).toFixed(1)} check-ins per commit; target ${kind === 'postgres' ? '≥ 5,000/s, p99 < 100 ms' : '≥ 1,000/s'}`);
   await app.close();
   await db.close();
