@@ -63,6 +63,28 @@ for (const kind of DB_KINDS) {
       expect(fromDb.plan).toEqual(here.prepared.plan);
     }, 240_000);
 
+    it('loads an empty table without its secondary indexes and unique constraints, and puts every one back', async () => {
+      const db = await createTestDb(kind);
+      dbs.push(db);
+      await importAdminUnits(db, units, '20');
+      const shape = async () =>
+        (
+          await db.query<{ name: string; def: string }>(
+            `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('person', 'household')
+             UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid IN (to_regclass('person'), to_regclass('household'))
+             ORDER BY 1, 2`,
+          )
+        ).rows;
+      const before = await shape();
+      expect(before.some((x) => x.def.startsWith('UNIQUE (province_code, natural_key)'))).toBe(true);
+      const pop = await generatePopulation(db, { provinceCode: '20', scale: 0.002, seed: 2021, asOf: today });
+      expect(pop.people).toBeGreaterThan(1000);
+      expect(await shape()).toEqual(before);
+      // The unique key holds again: the same natural key is refused.
+      const p = (await db.query<{ natural_key: string }>(`SELECT natural_key FROM person WHERE province_code = '20' LIMIT 1`)).rows[0];
+      await expect(db.query(`INSERT INTO person (province_code, natural_key, full_name, name_search, commune_code, unit_path) VALUES ('20', $1, 'A', 'a', '06184', '20/')`, [p.natural_key])).rejects.toThrow();
+    }, 120_000);
+
     it('takes the ids after the sequence and moves it past them', async () => {
       const { db, people } = await build(true);
       const other = (await db.query<{ id: number }>(`SELECT id FROM person WHERE province_code = '99'`)).rows[0].id;

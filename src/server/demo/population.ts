@@ -334,8 +334,8 @@ if (!isMainThread && (workerData as { tag?: string } | null)?.tag === WORKER_TAG
 /**
  * Bulk load into an empty table: its secondary indexes are dropped now and rebuilt after the load,
  * from their own definitions (pg_indexes), because building an index once over the loaded rows is
- * several times faster than maintaining it row by row. Indexes behind constraints (primary key,
- * unique) stay. Returns the statements that rebuild the dropped indexes; the transaction makes the
+ * several times faster than maintaining it row by row. Unique constraints are dropped and added
+ * back the same way; the primary key stays. Returns the statements that rebuild the dropped indexes; the transaction makes the
  * drop and rebuild all or nothing. A table that already has rows keeps its indexes.
  */
 async function dropIndexesIfEmpty(q: Queryable, table: string): Promise<string[]> {
@@ -350,7 +350,13 @@ async function dropIndexesIfEmpty(q: Queryable, table: string): Promise<string[]
     [table],
   );
   for (const ix of indexes.rows) await q.exec(`DROP INDEX ${quoteIdent(ix.name)}`);
-  return indexes.rows.map((ix) => ix.definition);
+  // Unique constraints too (checked once over the loaded rows when they come back); the primary key stays.
+  const uniques = await q.query<{ name: string; definition: string }>(
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'u' ORDER BY conname`,
+    [table],
+  );
+  for (const u of uniques.rows) await q.exec(`ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(u.name)}`);
+  return [...indexes.rows.map((ix) => ix.definition), ...uniques.rows.map((u) => `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(u.name)} ${u.definition}`)];
 }
 
 function quoteIdent(name: string) {
