@@ -256,6 +256,29 @@ for (const kind of DB_KINDS) {
       expect((await errorRows(admin, later.id)).get(4)?.codes).toBeTruthy();
     });
 
+    it('gives an imported dose the unit its site is named after, so it counts against that unit’s allocations', async () => {
+      const [p] = await ctx.db
+        .query<P & { commune_name: string }>(
+          `SELECT p.id, p.cccd, p.natural_key, p.full_name, p.birth_date, p.commune_code, p.unit_path, c.name AS commune_name FROM person p
+             JOIN admin_unit c ON c.province_code = p.province_code AND c.code = p.commune_code
+            WHERE p.province_code = '20' AND p.cccd IS NOT NULL AND p.birth_date BETWEEN '1950-01-01' AND '1995-12-31'
+              AND NOT EXISTS (SELECT 1 FROM vaccine_dose d WHERE d.province_code = p.province_code AND d.person_id = p.id)
+              AND (SELECT count(*) FROM admin_unit o WHERE o.province_code = '20' AND o.level = 'commune' AND o.name = c.name) = 1
+            ORDER BY p.id DESC LIMIT 1`,
+        )
+        .then((r) => r.rows);
+      const named = row('ST-1', p, 'AstraZeneca', 'NJ0123', '1', '01/08/2021').replace('Trạm Y tế xã', `Trạm Y tế ${p.commune_name}`);
+      const unnamed = row('ST-2', p, 'AstraZeneca', 'NJ0456', '2', '01/11/2021').replace('Trạm Y tế xã', 'Điểm tiêm lưu động');
+      const job = await importFile(admin, 'site.csv', [HEADER, named, unnamed].join('\n'));
+      expect(job).toMatchObject({ status: 'done', insertedRows: 2, errorRows: 0 });
+      const sites = (await ctx.db.query<{ external_id: string; site_unit_code: string | null; site_path: string | null }>(`SELECT external_id, site_unit_code, site_path FROM vaccine_dose WHERE province_code = '20' AND person_id = $1 ORDER BY given_on`, [p.id])).rows;
+      const commune = (await ctx.db.query<{ path: string }>(`SELECT path FROM admin_unit WHERE province_code = '20' AND code = $1`, [p.commune_code])).rows[0];
+      expect(sites).toEqual([
+        { external_id: 'ST-1', site_unit_code: p.commune_code, site_path: commune.path },
+        { external_id: 'ST-2', site_unit_code: null, site_path: null },
+      ]);
+    });
+
     it('refuses people outside the importer’s jurisdiction', async () => {
       const huyen = await ctx.as('huyen');
       const job = await importFile(huyen, 'huyen.csv', [HEADER, row('J-1', out, 'AstraZeneca', 'NJ0123', '1', '01/08/2021'), row('J-2', inDistrict, 'AstraZeneca', 'NJ0456', '2', '01/03/2022')].join('\n'));

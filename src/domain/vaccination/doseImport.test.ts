@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doseSpecOf, kindOfNumber, mapDoseHeaders, productCodeOf, readDoseRow, resolveDoseKind, seriesProductOf, DOSE_COLUMN_LABELS, DOSE_IMPORT_COLUMNS } from './doseImport.ts';
+import { doseSpecOf, kindOfNumber, mapDoseHeaders, productCodeOf, readDoseRow, resolveDoseKind, seriesProductOf, siteUnitFinder, DOSE_COLUMN_LABELS, DOSE_IMPORT_COLUMNS, type SiteUnit } from './doseImport.ts';
 
 const header = DOSE_IMPORT_COLUMNS.map((c) => DOSE_COLUMN_LABELS[c].vi);
 const map = (() => {
@@ -88,5 +88,33 @@ describe('one row', () => {
     expect(r.ok ? [] : r.issues.map((i) => i.code)).toEqual(['cccd.format', 'product.unknown', 'lot_number.required', 'dose.invalid', 'given_on.format']);
     const noOne = readDoseRow(4, row({ cccd: '', full_name: 'A' }), map);
     expect(noOne.ok ? [] : noOne.issues.map((i) => i.code)).toEqual(['person.identity_missing']);
+  });
+});
+
+describe('the site named in a row', () => {
+  const units: SiteUnit[] = [
+    { code: '380', name: 'Huyện Quảng Xương', level: 'district', path: '38/380/' },
+    { code: '381', name: 'Huyện Nông Cống', level: 'district', path: '38/381/' },
+    { code: '14755', name: 'Xã Quảng Tân', level: 'commune', path: '38/380/14755/' },
+    { code: '14800', name: 'Xã Tân Phúc', level: 'commune', path: '38/381/14800/' },
+    { code: '14801', name: 'Xã Quảng Tân', level: 'commune', path: '38/381/14801/' },
+    { code: '14802', name: 'Phường Vĩnh Trại', level: 'commune', path: '38/381/14802/' },
+  ];
+  const find = siteUnitFinder(units);
+  it('finds the commune or district a site is named after', () => {
+    expect(find('Trạm Y tế Phường Vĩnh Trại', '38/380/14755/')?.code).toBe('14802');
+    expect(find('Trạm y tế vĩnh trại', '38/380/14755/')?.code).toBe('14802');
+    expect(find('Trung tâm Y tế huyện Nông Cống', '38/380/14755/')?.code).toBe('381');
+    // A commune of the name in two districts: the person's.
+    expect(find('TYT xã Quảng Tân', '38/381/14800/')?.code).toBe('14801');
+    expect(find('TYT xã Quảng Tân', '38/380/14755/')?.code).toBe('14755');
+    expect(find('TYT xã Quảng Tân', '38/382/15000/')).toBeNull();
+    // The longest name: "Tân Phúc", not another unit inside it.
+    expect(find('Trạm Y tế Tân Phúc', '38/380/14755/')?.code).toBe('14800');
+  });
+  it('finds nothing in a name that names no unit', () => {
+    expect(find('Bệnh viện Đa khoa tỉnh', '38/380/14755/')).toBeNull();
+    expect(find(null, '38/380/14755/')).toBeNull();
+    expect(find('Trạm Y tế', '38/380/14755/')).toBeNull();
   });
 });

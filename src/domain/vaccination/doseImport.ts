@@ -370,3 +370,70 @@ export function doseTemplateRows(): string[][] {
     ['VNVC-2021-000125', '020190000123', '', 'Nguyễn Văn An', '15/03/1980', '05977', 'Pfizer', 'FK7890', 'Mũi nhắc lại 1', '25/01/2022', 'Trạm Y tế phường Hoàng Văn Thụ', 'Lê Thị Hoa', ''],
   ];
 }
+
+// ---------------------------------------------------------------------------------------------
+// The site's unit
+
+/** A commune or district a site can be named after. */
+export interface SiteUnit {
+  code: string;
+  name: string;
+  level: 'commune' | 'district';
+  path: string;
+}
+
+const LEVEL_WORDS = /^(xa|phuong|thi tran|huyen|quan|thi xa|thanh pho|tp) /;
+
+/**
+ * Finds the unit a site's name names — "Trạm Y tế xã Quảng Tân" is the commune Quảng Tân,
+ * "Trung tâm Y tế huyện Quảng Xương" the district — so an imported dose counts against the
+ * allocations of where it was given. A commune is preferred to a district; the name with its level
+ * word ("xã Quảng Tân") to the bare name ("Quảng Tân"); among communes of the same name, the one in
+ * the person's district. Null when the name names no unit, or several it cannot choose between.
+ */
+export function siteUnitFinder(units: SiteUnit[]): (siteName: string | null, personPath: string) => SiteUnit | null {
+  const full = new Map<string, SiteUnit[]>();
+  const bare = new Map<string, SiteUnit[]>();
+  const add = (m: Map<string, SiteUnit[]>, k: string, u: SiteUnit) => {
+    if (!k) return;
+    const l = m.get(k);
+    if (l) l.push(u);
+    else m.set(k, [u]);
+  };
+  for (const u of units) {
+    const k = searchKey(u.name);
+    add(full, k, u);
+    add(bare, k.replace(LEVEL_WORDS, ''), u);
+  }
+  const cache = new Map<string, SiteUnit | null>();
+  const choose = (found: SiteUnit[], personPath: string): SiteUnit | null => {
+    const communes = found.filter((u) => u.level === 'commune');
+    const pool = communes.length ? communes : found;
+    if (pool.length === 1) return pool[0];
+    // Same name in several districts: the one of the person's district.
+    const near = pool.filter((u) => personPath.startsWith(u.path.replace(/[^/]+\/$/, '')));
+    return near.length === 1 ? near[0] : null;
+  };
+  return (siteName, personPath) => {
+    if (!siteName) return null;
+    const district = personPath.split('/').slice(0, 2).join('/');
+    const ck = `${district}|${siteName}`;
+    const hit = cache.get(ck);
+    if (hit !== undefined) return hit;
+    const words = searchKey(siteName).split(' ');
+    let result: SiteUnit | null = null;
+    for (const m of [full, bare]) {
+      const found = new Set<SiteUnit>();
+      for (let i = 0; i < words.length; i++) for (let j = i + 1; j <= Math.min(words.length, i + 7); j++) for (const u of m.get(words.slice(i, j).join(' ')) ?? []) found.add(u);
+      if (found.size) {
+        // The longest names found: "xã Quảng Tân" rather than a unit called "Tân" inside it.
+        const longest = Math.max(...[...found].map((u) => searchKey(u.name).length));
+        result = choose([...found].filter((u) => searchKey(u.name).length === longest), personPath);
+        break;
+      }
+    }
+    if (cache.size > 100_000) cache.clear();
+    cache.set(ck, result);
+    return result;
+  };
+}

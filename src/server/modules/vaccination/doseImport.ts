@@ -32,6 +32,8 @@ import {
   doseColumnLabel,
   kindOfNumber,
   seriesProductOf,
+  siteUnitFinder,
+  type SiteUnit,
   mapDoseHeaders,
   nameSearchOf,
   readDoseRow,
@@ -247,7 +249,7 @@ const STAGE_COLUMNS = ['row_number', 'cccd', 'person_key', 'full_name', 'name_se
 
 const DOSE_COLUMNS = [
   'province_code', 'person_id', 'unit_path', 'commune_code', 'product_code', 'lot_id', 'dose_kind', 'given_on', 'site_name', 'vaccinator',
-  'interval_override_reason', 'flagged', 'source', 'external_id', 'import_job_id', 'created_by',
+  'interval_override_reason', 'flagged', 'source', 'external_id', 'import_job_id', 'created_by', 'site_unit_code', 'site_path',
 ];
 
 interface WorkRow {
@@ -320,6 +322,9 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
     const policiesFor = policyCache(versions);
     const todays = policiesFor(today);
     const lots = await loadLots(db, pc);
+    // The unit a site is named after (a commune's health station, a district's centre).
+    const siteUnits = await db.query<SiteUnit>(`SELECT code, name, level, path FROM admin_unit WHERE province_code = $1 AND level IN ('commune', 'district')`, [pc]);
+    const siteOf = siteUnitFinder(siteUnits.rows);
 
     // 1. Read every row; copy the readable ones into the job's staging table.
     await db.exec(`DROP TABLE IF EXISTS ${work}; DROP TABLE IF EXISTS ${res}; DROP TABLE IF EXISTS ${stage};
@@ -610,7 +615,8 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
               doses[doses.indexOf(target)] = written;
               touch({ ...r, given_on: target.given_on }); // the day the dose moved from counts too
             } else {
-              inserts.push({ rowNumber: r.row_number, line: csvLine([pc, personId, r.unit_path, r.person_commune, r.product_code, r.lot_id, r.dose_kind, r.given_on, r.site_name, r.vaccinator, check.flagged ? r.override_reason : null, check.flagged ? 't' : 'f', 'import', r.external_id, jobId, importer.userId]) });
+              const site = siteOf(r.site_name, r.unit_path);
+              inserts.push({ rowNumber: r.row_number, line: csvLine([pc, personId, r.unit_path, r.person_commune, r.product_code, r.lot_id, r.dose_kind, r.given_on, r.site_name, r.vaccinator, check.flagged ? r.override_reason : null, check.flagged ? 't' : 'f', 'import', r.external_id, jobId, importer.userId, site?.code ?? null, site?.path ?? null]) });
               doses.push(written);
             }
             touch(r);
@@ -641,9 +647,9 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
           await q.query(
             `UPDATE vaccine_dose d SET product_code = u.product_code, lot_id = u.lot_id, dose_kind = u.dose_kind, given_on = u.given_on, site_name = u.site_name,
                     vaccinator = u.vaccinator, external_id = coalesce(u.external_id, d.external_id), interval_override_reason = u.reason, flagged = u.reason IS NOT NULL,
-                    import_job_id = $2
-               FROM (SELECT * FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::date[], $8::text[], $9::text[], $10::text[], $11::text[])
-                       AS t(id, product_code, lot_id, dose_kind, given_on, site_name, vaccinator, external_id, reason)) u
+                    import_job_id = $2, site_unit_code = coalesce(u.site_unit_code, d.site_unit_code), site_path = coalesce(u.site_path, d.site_path)
+               FROM (SELECT * FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::date[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+                       AS t(id, product_code, lot_id, dose_kind, given_on, site_name, vaccinator, external_id, reason, site_unit_code, site_path)) u
               WHERE d.province_code = $1 AND d.id = u.id`,
             [
               pc,
@@ -657,6 +663,8 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
               updates.map((u) => u.r.vaccinator),
               updates.map((u) => u.r.external_id),
               updates.map((u) => (u.flagged ? u.r.override_reason : null)),
+              updates.map((u) => siteOf(u.r.site_name, u.r.unit_path)?.code ?? null),
+              updates.map((u) => siteOf(u.r.site_name, u.r.unit_path)?.path ?? null),
             ],
           );
         }
