@@ -253,6 +253,13 @@ describe('check-ins: register → approve → poster QR → check in → case �
     // The next visit of the page shows it at once (the identity is remembered on the phone).
     await page.reload();
     await page.locator('#result svg').waitFor();
+    const desk = await open(null, DESKTOP);
+    await desk.goto('/ci/qr.html');
+    await desk.getByRole('textbox', { name: 'Họ và tên' }).fill(visitor.name);
+    await desk.getByRole('textbox', { name: 'Số điện thoại' }).fill(visitor.phone);
+    await desk.getByRole('button', { name: 'Hiện mã QR' }).click();
+    await desk.locator('#result svg').waitFor();
+    await screenshot(desk, 'checkins-personal-qr-desktop');
   });
 
   it('the venue staff scan it on their phone with the staff link: the check-in is recorded, once per card in front of the camera', async () => {
@@ -277,6 +284,10 @@ describe('check-ins: register → approve → poster QR → check in → case �
     await paste.fill('https://example.com/not-a-card');
     await paste.press('Enter');
     await page.locator('#result.err', { hasText: 'Đây không phải mã QR cá nhân' }).waitFor();
+    const desk = await open(null, DESKTOP);
+    await desk.goto(staffUrl);
+    await desk.getByRole('heading', { name: 'Tạp hóa Bà Tư' }).waitFor();
+    await screenshot(desk, 'checkins-staff-scan-desktop');
     // The link without its key, or with a wrong one: refused, nothing stored.
     const nokey = await open(null);
     await nokey.goto(staffUrl.split('#')[0]);

@@ -105,6 +105,12 @@ describe('declarations and checkpoints on a phone', () => {
     await choose(page, /^Quận\/huyện/, 'Ba Đình', /Quận Ba Đình/);
     await page.getByRole('combobox', { name: /^Quận\/huyện/ }).scrollIntoViewIfNeeded();
     await screenshot(page, 'declare-district-phone');
+    const desk = await open(null, DESKTOP);
+    await desk.goto('/khai-bao-y-te?tinh=20');
+    await desk.getByTestId('declare-form').waitFor();
+    await choose(desk, /^Đi từ/, 'Hà Nội', /^Hà Nội$/);
+    await choose(desk, /^Quận\/huyện/, 'Hoàn Kiếm', /Quận Hoàn Kiếm/);
+    await screenshot(desk, 'declare-district-desktop');
     await choose(page, /^Xã\/phường nơi đến/, communeName.replace(/^(Xã|Phường|Thị trấn)\s+/, ''), new RegExp(communeName));
     await form.getByLabel('Không có triệu chứng nào').check();
     await form.getByLabel('Người bệnh hoặc nghi mắc COVID-19').check();
