@@ -127,6 +127,15 @@ for (const kind of DB_KINDS) {
       const now = (await xa.get(`/api/vaccination/coverage?date=${today}`)).json();
       expect(now.unit.groups['18+'].fully - before.unit.groups['18+'].fully).toBe(1);
       expect(before.unit.groups['12-17'].fully - now.unit.groups['12-17'].fully).toBe(1);
+      // A rebuild of the whole province in one statement (the dose import's first load on PostgreSQL)
+      // writes the very rows the rebuild commune by commune does.
+      const facts = async () => (await ctx.db.query(`SELECT commune_code, age_group, day::text, unit_path, population, at_least_one, fully, booster, booster_2 FROM vaccination_coverage_daily WHERE province_code = '20' ORDER BY 1, 2, 3`)).rows;
+      await ctx.db.tx((q) => rebuildCoverage(q, '20'));
+      const chunked = await facts();
+      expect(chunked.length).toBeGreaterThan(1000);
+      await ctx.db.query(`DELETE FROM vaccination_coverage_daily WHERE province_code = '20'`);
+      await ctx.db.tx((q) => rebuildCoverage(q, '20', { whole: true }));
+      expect(await facts()).toEqual(chunked);
     });
 
     it('refreshes only what a dose write changes, and a dose today shows today', async () => {

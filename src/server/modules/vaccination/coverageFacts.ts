@@ -65,10 +65,33 @@ export const PERSON_DATES_SQL = `
    WHERE c.province_code = $1 AND c.code = ANY($2::text[])`;
 
 /**
+ * PERSON_DATES_SQL for every commune of a province at once (a rebuild): the doses aggregated per
+ * person in one ordered pass over the dose key's index (it carries kind, product and date), joined
+ * to the people by hash, instead of one index lookup per person.
+ */
+const PERSON_DATES_WHOLE_SQL = `
+  SELECT p.id, p.commune_code, c.path AS commune_path, p.village_code, p.birth_date AS b, x.f, x.s, x.s2,
+         x.prim[(SELECT n FROM unnest($3::text[], $4::int[]) AS k(code, n) WHERE k.code = x.first_product)] AS fu
+    FROM admin_unit c
+    JOIN person p ON p.province_code = c.province_code AND p.commune_code = c.code
+                 AND p.unit_path >= c.path::text AND p.unit_path < (left(c.path, -1) || '0')::text
+    LEFT JOIN (
+      SELECT d.person_id,
+             min(d.given_on) AS f,
+             min(d.given_on) FILTER (WHERE d.dose_kind IN ('booster_1', 'booster_2')) AS s,
+             max(d.given_on) FILTER (WHERE d.dose_kind = 'booster_2') AS s2,
+             (array_agg(d.product_code ORDER BY d.dose_kind) FILTER (WHERE d.dose_kind LIKE 'primary%'))[1] AS first_product,
+             array_agg(d.given_on ORDER BY d.dose_kind) FILTER (WHERE d.dose_kind LIKE 'primary%') AS prim
+        FROM vaccine_dose d WHERE d.province_code = $1
+       GROUP BY d.person_id
+    ) x ON x.person_id = p.id
+   WHERE c.province_code = $1 AND c.level = 'commune' AND c.code = ANY($2::text[])`;
+
+/**
  * Recomputes the rows of these communes from `fromDay` on ($5) to the horizon ($6). Rows before
  * `fromDay` stay: they describe days nothing has changed on.
  */
-async function recompute(q: Queryable, provinceCode: string, communeCodes: string[], fromDay: string, horizon: string, products: { codes: string[]; doses: number[] }) {
+async function recompute(q: Queryable, provinceCode: string, communeCodes: string[], fromDay: string, horizon: string, products: { codes: string[]; doses: number[] }, whole = false) {
   const en = `CASE WHEN g.lo IS NULL THEN coalesce(pp.b, '-infinity'::date) ELSE ${birthdaySql('pp.b', 'g.lo')} END`;
   const lv = `CASE WHEN g.hi IS NULL THEN 'infinity'::date ELSE ${birthdaySql('pp.b', 'g.hi')} END`;
   const starts = (x: string, col: number) => {
@@ -78,7 +101,7 @@ async function recompute(q: Queryable, provinceCode: string, communeCodes: strin
   await lockFacts(q, provinceCode, communeCodes);
   await q.query(`DELETE FROM vaccination_coverage_daily WHERE province_code = $1 AND commune_code = ANY($2::text[]) AND day >= $3::date`, [provinceCode, communeCodes, fromDay]);
   await q.query(
-    `WITH pp AS MATERIALIZED (${PERSON_DATES_SQL}),
+    `WITH pp AS MATERIALIZED (${whole ? PERSON_DATES_WHOLE_SQL : PERSON_DATES_SQL}),
      pg AS MATERIALIZED (
        SELECT * FROM (SELECT pp.commune_code, g.grp, ${en} AS en, ${lv} AS lv, pp.f, pp.fu, pp.s, pp.s2 FROM pp JOIN ${GROUPS_SQL} ON g.lo IS NULL OR pp.b IS NOT NULL) t
         WHERE lv > $5::date AND en <= $6::date
@@ -158,14 +181,20 @@ async function communesOf(q: Queryable, provinceCode: string): Promise<string[]>
 }
 
 /** Rebuilds every commune's facts from the doses and the registry (after a people import, a restore). */
-export async function rebuildCoverage(q: Queryable, provinceCode: string, opts: { chunk?: number; onProgress?: (done: number, total: number) => void } = {}) {
+export async function rebuildCoverage(q: Queryable, provinceCode: string, opts: { chunk?: number; whole?: boolean; onProgress?: (done: number, total: number) => void } = {}) {
   const codes = await communesOf(q, provinceCode);
   await lockFacts(q, provinceCode, codes);
   const today = todayInVietnam();
   const products = await primaryDosesByProduct(q, provinceCode, today);
   await q.query(`DELETE FROM vaccination_coverage_daily WHERE province_code = $1 AND NOT (commune_code = ANY($2::text[]))`, [provinceCode, codes]);
+  if (opts.whole) {
+    // Every commune in one statement (the doses aggregated in one pass), with memory for its hashes.
+    await q.query(`SET LOCAL work_mem = '256MB'`);
+    await recompute(q, provinceCode, codes, COVERAGE_START, horizonOf(today), products, true);
+    opts.onProgress?.(codes.length, codes.length);
+  }
   const chunk = opts.chunk ?? 20;
-  for (let i = 0; i < codes.length; i += chunk) {
+  for (let i = 0; !opts.whole && i < codes.length; i += chunk) {
     await recompute(q, provinceCode, codes.slice(i, i + chunk), COVERAGE_START, horizonOf(today), products);
     opts.onProgress?.(Math.min(codes.length, i + chunk), codes.length);
   }
