@@ -5,6 +5,7 @@
 // contacts or rejected with a reason; "was I exposed?" with a one-time code from the outbox;
 // jurisdiction and audit of who-was-where reads; the retention purge dropping a day partition.
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jsQR from 'jsqr';
 import { DB_KINDS } from '../helpers/db.ts';
@@ -160,6 +161,11 @@ for (const kind of DB_KINDS) {
       expect(r.statusCode).toBe(200);
       expect(r.headers['content-type']).toMatch(/^text\/javascript/);
       expect(r.body).toContain('jsQR');
+      // Gzipped for a browser that says it reads gzip: the same script, a quarter of the bytes.
+      const gz = await anon.get('/api/checkins/scanner/jsqr.js', { 'accept-encoding': 'gzip, deflate, br' });
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gz.rawPayload.length).toBeLessThan(r.rawPayload.length / 3);
+      expect(gunzipSync(gz.rawPayload).toString('utf8')).toBe(r.body);
     });
 
     it('refuses unknown or malformed venues, the future, malformed phones and CCCDs, oversized bodies, floods — nothing written', async () => {
