@@ -151,6 +151,8 @@ const BOOSTER_PRODUCTS: [string, number][] = [
   ['moderna', 30],
   ['astrazeneca', 20],
 ];
+const ADULT_PRODUCT_WEIGHTS = ADULT_PRODUCTS.map((p) => [p, p.weight] as const);
+
 const LOT_PREFIX: Record<string, string> = { astrazeneca: 'AZ', vero_cell: 'VC', pfizer: 'FK', moderna: 'MD', sputnik_v: 'SP', janssen: 'JS' };
 /** Days between two deliveries of a product. */
 const LOT_EVERY_DAYS = 21;
@@ -188,23 +190,49 @@ export function communePace(seed: number, communeCode: string) {
 }
 
 export function planVaccination(input: VaccinationPlanInput): VaccinationPlan {
-  const shift = daysBetween(DEMO_VACCINATION_ANCHOR, input.today);
-  const at = (real: string) => addDays(real, shift);
-  const today = input.today;
-  const communes = new Map(input.communes.map((c) => [c.code, c]));
-  const doses: PlannedDose[] = [];
-  const profiles: PlannedProfile[] = [];
-  const visits: PlannedVisit[] = [];
-  const homeRequests: PlannedHomeRequest[] = [];
-  const adultStart = at('2021-07-15');
-  const teenStart = at('2021-10-25');
-  const boosterSixMonths = at('2021-11-20');
-  const boosterThreeMonths = at('2021-12-17');
-  const adultProducts = ADULT_PRODUCTS.map((p) => [p, p.weight] as const);
+  const planner = new VaccinationPlanner(input);
+  for (const h of input.households) planner.add(h);
+  return planner.finish();
+}
 
-  for (const h of input.households) {
-    const commune = communes.get(h.communeCode);
-    if (!commune) continue;
+/**
+ * planVaccination one household at a time, in the order they are made (each household draws from
+ * its own seeded generator), so a generator can plan while it makes the population; finish() then
+ * delivers the lots and allocations the doses need.
+ */
+export class VaccinationPlanner {
+  private readonly input: Omit<VaccinationPlanInput, 'households'>;
+  private readonly communes: Map<string, VaccCommune>;
+  private readonly doses: PlannedDose[] = [];
+  private readonly profiles: PlannedProfile[] = [];
+  private readonly visits: PlannedVisit[] = [];
+  private readonly homeRequests: PlannedHomeRequest[] = [];
+  private readonly shift: number;
+  private readonly adultStart: string;
+  private readonly teenStart: string;
+  private readonly boosterSixMonths: string;
+  private readonly boosterThreeMonths: string;
+
+  constructor(input: Omit<VaccinationPlanInput, 'households'>) {
+    this.input = input;
+    this.communes = new Map(input.communes.map((c) => [c.code, c]));
+    this.shift = daysBetween(DEMO_VACCINATION_ANCHOR, input.today);
+    this.adultStart = this.at('2021-07-15');
+    this.teenStart = this.at('2021-10-25');
+    this.boosterSixMonths = this.at('2021-11-20');
+    this.boosterThreeMonths = this.at('2021-12-17');
+  }
+
+  private at(real: string) {
+    return addDays(real, this.shift);
+  }
+
+  add(h: VaccHousehold): void {
+    const { input, doses, profiles, visits, homeRequests, adultStart, teenStart, boosterSixMonths, boosterThreeMonths } = this;
+    const today = input.today;
+    const at = (real: string) => this.at(real);
+    const commune = this.communes.get(h.communeCode);
+    if (!commune) return;
     const pace = communePace(input.seed, h.communeCode);
     const rng = createRng(hashSeed(input.seed, 'vaccination', h.id));
     const vaccinator = VACCINATORS[rng.int(0, VACCINATORS.length - 1)];
@@ -279,7 +307,7 @@ export function planVaccination(input: VaccinationPlanInput): VaccinationPlan {
       let product: ProductChoice;
       let d1: string;
       if (adult) {
-        product = pickWeighted(rng, adultProducts);
+        product = pickWeighted(rng, ADULT_PRODUCT_WEIGHTS);
         // The older, frontline and chronic first: the earlier of two draws.
         const span = 115;
         const draw = priority ? Math.min(rng.int(0, span), rng.int(0, span)) : rng.int(0, span);
@@ -325,88 +353,100 @@ export function planVaccination(input: VaccinationPlanInput): VaccinationPlan {
     }
   }
 
-  // Lots: every product delivered every three weeks; a dose takes the latest lot received before it.
-  const lots: PlannedLot[] = [];
-  const lotsByProduct = new Map<string, PlannedLot[]>();
-  const first = at(FIRST_LOT_REAL);
-  for (const code of Object.keys(LOT_PREFIX)) {
-    const list: PlannedLot[] = [];
-    let k = 0;
-    for (let d = first; d <= today; d = addDays(d, LOT_EVERY_DAYS)) {
-      const lotNumber = `${LOT_PREFIX[code]}${String(2100 + k * 7 + (hashSeed(input.seed, code, k) % 7)).padStart(4, '0')}`;
-      const lot: PlannedLot = { key: `${code}|${lotNumber}`, productCode: code, lotNumber, receivedOn: d, expiryDate: addMonths(d, 6), dosesReceived: 0 };
-      list.push(lot);
-      k++;
+  finish(): VaccinationPlan {
+    const { input, doses, profiles, visits, homeRequests, communes, shift } = this;
+    const today = input.today;
+    const at = (real: string) => this.at(real);
+    // Lots: every product delivered every three weeks; a dose takes the latest lot received before it.
+    const lots: PlannedLot[] = [];
+    const lotsByProduct = new Map<string, PlannedLot[]>();
+    const first = at(FIRST_LOT_REAL);
+    for (const code of Object.keys(LOT_PREFIX)) {
+      const list: PlannedLot[] = [];
+      let k = 0;
+      for (let d = first; d <= today; d = addDays(d, LOT_EVERY_DAYS)) {
+        const lotNumber = `${LOT_PREFIX[code]}${String(2100 + k * 7 + (hashSeed(input.seed, code, k) % 7)).padStart(4, '0')}`;
+        const lot: PlannedLot = { key: `${code}|${lotNumber}`, productCode: code, lotNumber, receivedOn: d, expiryDate: addMonths(d, 6), dosesReceived: 0 };
+        list.push(lot);
+        k++;
+      }
+      lotsByProduct.set(code, list);
     }
-    lotsByProduct.set(code, list);
-  }
-  const used = new Map<string, Map<string, number>>(); // lot → commune → doses
-  let firstDay: string | null = null;
-  for (const d of doses) {
-    const list = lotsByProduct.get(d.productCode)!;
-    const idx = Math.min(list.length - 1, Math.max(0, Math.floor(daysBetween(first, d.givenOn) / LOT_EVERY_DAYS)));
-    const lot = list[idx];
-    d.lotKey = lot.key;
-    lot.dosesReceived++;
-    let byCommune = used.get(lot.key);
-    if (!byCommune) used.set(lot.key, (byCommune = new Map()));
-    byCommune.set(d.communeCode, (byCommune.get(d.communeCode) ?? 0) + 1);
-    if (!firstDay || d.givenOn < firstDay) firstDay = d.givenOn;
-  }
-  const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;
-  for (const list of lotsByProduct.values())
-    for (const lot of list) {
-      if (!lot.dosesReceived) continue;
-      lot.dosesReceived = roundUp(lot.dosesReceived * 1.08, 100);
-      lots.push(lot);
+    const used = new Map<string, Map<string, number>>(); // lot → commune → doses
+    let firstDay: string | null = null;
+    for (const d of doses) {
+      const list = lotsByProduct.get(d.productCode)!;
+      const idx = Math.min(list.length - 1, Math.max(0, Math.floor(daysBetween(first, d.givenOn) / LOT_EVERY_DAYS)));
+      const lot = list[idx];
+      d.lotKey = lot.key;
+      lot.dosesReceived++;
+      let byCommune = used.get(lot.key);
+      if (!byCommune) used.set(lot.key, (byCommune = new Map()));
+      byCommune.set(d.communeCode, (byCommune.get(d.communeCode) ?? 0) + 1);
+      if (!firstDay || d.givenOn < firstDay) firstDay = d.givenOn;
+    }
+    const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;
+    for (const list of lotsByProduct.values())
+      for (const lot of list) {
+        if (!lot.dosesReceived) continue;
+        lot.dosesReceived = roundUp(lot.dosesReceived * 1.08, 100);
+        lots.push(lot);
+      }
+
+    // Allocations: each lot to the districts that used it, and from them to their communes.
+    const allocations: PlannedAllocation[] = [];
+    for (const lot of lots) {
+      const byDistrict = new Map<string, { path: string; total: number; communes: [VaccCommune, number][] }>();
+      for (const [code, n] of used.get(lot.key) ?? []) {
+        const c = communes.get(code)!;
+        let e = byDistrict.get(c.districtCode);
+        if (!e) byDistrict.set(c.districtCode, (e = { path: c.districtPath, total: 0, communes: [] }));
+        e.total += n;
+        e.communes.push([c, n]);
+      }
+      for (const [districtCode, e] of [...byDistrict].sort((a, b) => a[0].localeCompare(b[0]))) {
+        const communeDoses = e.communes.sort((a, b) => a[0].code.localeCompare(b[0].code)).map(([c, n]) => [c, roundUp(n * 1.03, 10)] as const);
+        const sum = communeDoses.reduce((s, [, n]) => s + n, 0);
+        allocations.push({ lotKey: lot.key, unitCode: districtCode, unitPath: e.path, parentUnitCode: null, doses: Math.min(lot.dosesReceived, roundUp(sum, 50)), deliveredOn: addDays(lot.receivedOn, 1) });
+        for (const [c, n] of communeDoses) allocations.push({ lotKey: lot.key, unitCode: c.code, unitPath: c.path, parentUnitCode: districtCode, doses: n, deliveredOn: addDays(lot.receivedOn, 2) });
+      }
+    }
+    // A district holds at least what it passed on; a lot at least what it allocated.
+    const byLot = new Map<string, PlannedAllocation[]>();
+    for (const a of allocations) {
+      const list = byLot.get(a.lotKey);
+      if (list) list.push(a);
+      else byLot.set(a.lotKey, [a]);
+    }
+    for (const lot of lots) {
+      const ofLot = byLot.get(lot.key) ?? [];
+      const districts = ofLot.filter((a) => !a.parentUnitCode);
+      for (const d of districts) {
+        const sum = ofLot.filter((a) => a.parentUnitCode === d.unitCode).reduce((s, a) => s + a.doses, 0);
+        if (sum > d.doses) d.doses = sum;
+      }
+      const total = districts.reduce((s, a) => s + a.doses, 0);
+      if (total > lot.dosesReceived) lot.dosesReceived = roundUp(total, 100);
     }
 
-  // Allocations: each lot to the districts that used it, and from them to their communes.
-  const allocations: PlannedAllocation[] = [];
-  for (const lot of lots) {
-    const byDistrict = new Map<string, { path: string; total: number; communes: [VaccCommune, number][] }>();
-    for (const [code, n] of used.get(lot.key) ?? []) {
-      const c = communes.get(code)!;
-      let e = byDistrict.get(c.districtCode);
-      if (!e) byDistrict.set(c.districtCode, (e = { path: c.districtPath, total: 0, communes: [] }));
-      e.total += n;
-      e.communes.push([c, n]);
-    }
-    for (const [districtCode, e] of [...byDistrict].sort((a, b) => a[0].localeCompare(b[0]))) {
-      const communeDoses = e.communes.sort((a, b) => a[0].code.localeCompare(b[0].code)).map(([c, n]) => [c, roundUp(n * 1.03, 10)] as const);
-      const sum = communeDoses.reduce((s, [, n]) => s + n, 0);
-      allocations.push({ lotKey: lot.key, unitCode: districtCode, unitPath: e.path, parentUnitCode: null, doses: Math.min(lot.dosesReceived, roundUp(sum, 50)), deliveredOn: addDays(lot.receivedOn, 1) });
-      for (const [c, n] of communeDoses) allocations.push({ lotKey: lot.key, unitCode: c.code, unitPath: c.path, parentUnitCode: districtCode, doses: n, deliveredOn: addDays(lot.receivedOn, 2) });
-    }
+    const dmy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+    const deadline = at('2022-01-23');
+    return {
+      shift,
+      lots,
+      doses,
+      profiles,
+      visits,
+      homeRequests,
+      allocations,
+      campaign: {
+        name: `Tiêm mũi nhắc lại cho người từ 18 tuổi trước ${dmy(deadline)}`,
+        target: { minAge: 18, doseKind: 'booster_1' },
+        startsOn: at('2021-12-17'),
+        deadline,
+        source: 'Seed 003: hoàn thành tiêm mũi nhắc lại cho người trưởng thành trước 23/01/2022 (domain.md §7), dời theo ngày của bản demo',
+      },
+      firstDay,
+    };
   }
-  // A district holds at least what it passed on; a lot at least what it allocated.
-  for (const lot of lots) {
-    const districts = allocations.filter((a) => a.lotKey === lot.key && !a.parentUnitCode);
-    for (const d of districts) {
-      const sum = allocations.filter((a) => a.lotKey === lot.key && a.parentUnitCode === d.unitCode).reduce((s, a) => s + a.doses, 0);
-      if (sum > d.doses) d.doses = sum;
-    }
-    const total = districts.reduce((s, a) => s + a.doses, 0);
-    if (total > lot.dosesReceived) lot.dosesReceived = roundUp(total, 100);
-  }
-
-  const dmy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-  const deadline = at('2022-01-23');
-  return {
-    shift,
-    lots,
-    doses,
-    profiles,
-    visits,
-    homeRequests,
-    allocations,
-    campaign: {
-      name: `Tiêm mũi nhắc lại cho người từ 18 tuổi trước ${dmy(deadline)}`,
-      target: { minAge: 18, doseKind: 'booster_1' },
-      startsOn: at('2021-12-17'),
-      deadline,
-      source: 'Seed 003: hoàn thành tiêm mũi nhắc lại cho người trưởng thành trước 23/01/2022 (domain.md §7), dời theo ngày của bản demo',
-    },
-    firstDay,
-  };
 }

@@ -5,16 +5,16 @@
 // thread (this same module, started again) while the main thread writes the previous chunk: the two
 // cores work at once even on PGlite, which runs in the main thread. Small demos (tests) and any
 // environment where the worker cannot start generate in the main thread instead; both give the same rows.
-// People get their ids here (a range taken from the table's sequence), so the same thread can go on,
-// once the last person is made, to plan the demo's vaccination history from the residents it made
+// People get their ids here (a range taken from the table's sequence), so the same thread plans the
+// demo's vaccination history household by household as it makes them, and writes its CSV
 // (vaccinationCsv.ts) while the main thread builds the indexes and the other areas: the plan never
 // needs the population read back from the database.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Db, Queryable } from '../db/index.ts';
 import { csvLine } from '../../domain/demo/csv.ts';
 import { PopulationGenerator, type DemoCommune } from '../../domain/demo/generate.ts';
-import type { VaccHousehold, VaccinationPlan } from '../../domain/demo/vaccination.ts';
-import { planDemoVaccination, prepareVaccination, type PreparedVaccination, type VaccinationIds, type VaccinationPlanArgs } from './vaccinationCsv.ts';
+import { VaccinationPlanner, type VaccinationPlan } from '../../domain/demo/vaccination.ts';
+import { prepareVaccination, type PreparedVaccination, type VaccinationIds, type VaccinationPlanArgs } from './vaccinationCsv.ts';
 import { communeKind, communePopulations, provincePopulation, scalePopulations, villagesOf } from '../../domain/demo/territory.ts';
 import { naturalKeyOf } from '../../domain/people/importRow.ts';
 import { searchKey } from '../../domain/people/normalize.ts';
@@ -68,7 +68,7 @@ interface Plan {
   communes: (DemoCommune & { path: string; depth: number; people: number; districtCode: string; districtPath: string })[];
   /** The id of the first person made; the others follow in order. */
   firstId: number;
-  /** Set: the residents are kept to plan the vaccination history. */
+  /** Set: the households made are planned for the vaccination history too. */
   vaccination: VaccinationPlanArgs | null;
 }
 
@@ -201,20 +201,23 @@ async function openChunks(plan: Plan, useWorker: boolean): Promise<ChunkSource> 
       await worker.terminate();
     }
   }
-  const residents: VaccHousehold[] | null = plan.vaccination ? [] : null;
+  const planner = plannerOf(plan);
   return {
     madeIn: 'main',
-    chunks: csvChunks(plan, residents),
+    chunks: csvChunks(plan, planner),
     async prepareVaccination(ids) {
-      if (!plan.vaccination || !residents) throw new Error('the population was made without its vaccination history');
-      return prepareVaccination(plan.vaccination, planDemoVaccination(plan.vaccination, residents), ids);
+      if (!plan.vaccination || !planner) throw new Error('the population was made without its vaccination history');
+      return prepareVaccination(plan.vaccination, planner.finish(), ids);
     },
     async dispose() {},
   };
 }
 
-/** CSV chunks of the plan's population; the residents (id, birth date, place) go into `residents` when given. */
-function* csvChunks(plan: Plan, residents: VaccHousehold[] | null): Generator<Chunk> {
+/** The vaccination planner of the residents, when the plan asks for their history. */
+const plannerOf = (plan: Plan) => (plan.vaccination ? new VaccinationPlanner({ today: plan.vaccination.today, seed: plan.vaccination.seed, communes: plan.vaccination.communes }) : null);
+
+/** CSV chunks of the plan's population; each household made is planned by `planner` when given. */
+function* csvChunks(plan: Plan, planner: VaccinationPlanner | null): Generator<Chunk> {
   const generator = new PopulationGenerator({ provinceCode: plan.provinceCode, seed: plan.seed, asOf: plan.asOf });
   const province = plan.provinceCode;
   let id = plan.firstId;
@@ -223,14 +226,14 @@ function* csvChunks(plan: Plan, residents: VaccHousehold[] | null): Generator<Ch
     for (const h of generator.commune(c, c.people)) {
       const path = `${c.path}${h.villageCode}/`;
       chunk.householdCsv += csvLine([province, h.id, c.code, h.villageCode, path, h.address]);
-      const members: VaccHousehold['members'] = [];
+      const members: { id: number; birthDate: string | null; unitPath: string }[] = [];
       for (const p of h.members) {
         const naturalKey = naturalKeyOf(p.cccd, h.id, p.nameSearch, p.birthDate);
         chunk.personCsv += csvLine([province, id, naturalKey, p.cccd, p.fullName, p.nameSearch, p.birthDate, p.sex, p.phone, c.code, h.villageCode, path, h.id, h.address]);
-        if (residents) members.push({ id, birthDate: p.birthDate, unitPath: path });
+        if (planner) members.push({ id, birthDate: p.birthDate, unitPath: path });
         id++;
       }
-      residents?.push({ id: h.id, communeCode: c.code, members });
+      planner?.add({ id: h.id, communeCode: c.code, members });
       chunk.people += h.members.length;
       chunk.households++;
     }
@@ -307,8 +310,8 @@ function startWorker(plan: Plan) {
 
 if (!isMainThread && (workerData as { tag?: string } | null)?.tag === WORKER_TAG) {
   const plan = (workerData as { plan: Plan }).plan;
-  let residents: VaccHousehold[] | null = plan.vaccination ? [] : null;
-  const produce = csvChunks(plan, residents);
+  let planner = plannerOf(plan);
+  const produce = csvChunks(plan, planner);
   let vaccination: VaccinationPlan | null = null;
   parentPort!.on('message', (m: ToWorker) => {
     if ('credit' in m) {
@@ -316,9 +319,9 @@ if (!isMainThread && (workerData as { tag?: string } | null)?.tag === WORKER_TAG
         const next = produce.next();
         if (next.done) {
           parentPort!.postMessage({ end: true } satisfies FromWorker);
-          // The last person is made: plan their vaccination now, while the main thread writes.
-          if (plan.vaccination && residents) vaccination = planDemoVaccination(plan.vaccination, residents);
-          residents = null;
+          // The last person is made: the lots and allocations of their doses, while the main thread writes.
+          if (planner) vaccination = planner.finish();
+          planner = null;
           return;
         }
         parentPort!.postMessage({ chunk: next.value } satisfies FromWorker);
