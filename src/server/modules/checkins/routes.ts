@@ -18,6 +18,7 @@ import { decodePersonalQr, encodePersonalQr } from '../../../domain/checkins/per
 import { normalizePhone, validateCccd } from '../../../domain/people/normalize.ts';
 import { fieldError } from '../testing/common.ts';
 import { Ingest } from './ingest.ts';
+import { MinuteCounter } from './minuteCounter.ts';
 import { ensureCurrentPartitions, purgeExpired } from './partitions.ts';
 import { VenueCache, decideVenue, getVenue, hashKey, listVenues, registerVenue, type Decision, type VenueRegistration } from './venues.ts';
 import { renderCard, renderPoster, qrSvg } from './posterPdf.ts';
@@ -44,22 +45,6 @@ const VenueKindSchema = Type.Union(VENUE_KINDS.map((k) => Type.Literal(k)));
 const IdentityBody = { fullName: Text(1, 200), phone: Opt(Type.String({ maxLength: 30 })), cccd: Opt(Type.String({ maxLength: 30 })) };
 const ProximitySchema = Type.Union(['physical', 'within_2m', 'same_closed_space', 'care_without_ppe', 'farther'].map((s) => Type.Literal(s)));
 
-
-/** A sliding minute per key, in memory (one process; the address limit of @fastify/rate-limit is the outer guard). */
-function perMinute(max: number) {
-  let window = Math.floor(Date.now() / 60_000);
-  let counts = new Map<string, number>();
-  return (key: string) => {
-    const w = Math.floor(Date.now() / 60_000);
-    if (w !== window) {
-      window = w;
-      counts = new Map();
-    }
-    const n = (counts.get(key) ?? 0) + 1;
-    counts.set(key, n);
-    return n <= max;
-  };
-}
 
 function identityOrThrow(input: { fullName?: string | null; phone?: string | null; cccd?: string | null }): Identity {
   const r = parseIdentity(input);
@@ -102,7 +87,8 @@ const routes: FastifyPluginAsync = async (app) => {
   const PER_SUBJECT = Number(process.env.CHECKIN_MAX_PER_IDENTITY ?? 10);
   const ingest = new Ingest(app.db);
   const venues = new VenueCache();
-  const subjectOk = perMinute(PER_SUBJECT);
+  // Per process, in fixed memory (the address limit of @fastify/rate-limit is the outer guard).
+  const perSubject = new MinuteCounter(PER_SUBJECT);
   const baseUrl = (req: FastifyRequest) => (app.config as { publicUrl?: string }).publicUrl ?? `${req.protocol}://${req.host}`;
   let timer: NodeJS.Timeout | null = null;
   let lastPurgeDay: string | null = null;
@@ -373,7 +359,7 @@ const routes: FastifyPluginAsync = async (app) => {
         id = d;
         method = 'staff_scan';
       } else id = identityOrThrow(b);
-      if (!subjectOk(`${v.provinceCode}|${id.subject}`)) throw new AppError(429, 'rate_limited', [{ field: 'identity', code: 'too_many_checkins' }]);
+      if (!perSubject.hit(`${v.provinceCode}|${id.subject}`)) throw new AppError(429, 'rate_limited', [{ field: 'identity', code: 'too_many_checkins' }]);
       const stored = await ingest.add({ provinceCode: v.provinceCode, at: at.at, venueId: v.id, subject: id.subject, fullName: id.fullName, phone: id.phone, cccd: id.cccd, method, clientKey: b.clientKey });
       return reply.status(stored ? 201 : 200).send({ venue: { name: v.name, address: v.address }, at: at.at.toISOString(), fullName: id.fullName, replayed: !stored });
     },
