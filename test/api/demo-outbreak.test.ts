@@ -25,7 +25,7 @@ for (const kind of DB_KINDS) {
       expect(await count(`contact WHERE province_code = '20'`)).toBe(o.contacts);
       expect(await count(`quarantine_order WHERE province_code = '20'`)).toBe(o.orders);
       // (The demo's testing and declarations add their own tasks: test/api/demo-testing.test.ts, test/api/checkpoints.test.ts.)
-      expect(await count(`task WHERE province_code = '20' AND kind NOT IN ('resample_pool_member', 'confirm_rapid_test', 'monitor_arrival', 'test_arrival', 'check_symptoms')`)).toBe(o.tasks);
+      expect(await count(`task WHERE province_code = '20' AND kind NOT IN ('resample_pool_member', 'confirm_rapid_test', 'monitor_arrival', 'test_arrival', 'check_symptoms', 'check_declared_contact')`)).toBe(o.tasks);
       expect(await count(`case_event WHERE province_code = '20' AND kind = 'created' AND username = 'demo'`)).toBe(o.cases);
     });
 

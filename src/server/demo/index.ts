@@ -69,13 +69,13 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
   const withVaccination = opts.vaccination !== false;
   // The generator thread goes on to plan the vaccination history (see population.ts).
   const pop = await generatePopulation(db, { provinceCode: opts.provinceCode, scale: opts.scale, seed, asOf: today, vaccination: withVaccination, onProgress: progress });
-  let outbreak: OutbreakCounts, logins: DemoLogin[];
+  let outbreak: OutbreakCounts | null = null, logins: DemoLogin[];
   let testing = noDemoTesting, checkpoints = noDemoCheckpoints, checkins = noDemoCheckins, vaccination = noDemoVaccination;
   try {
-    outbreak = await createDemoOutbreak(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
     progress('statistics', 0, 1);
     await refreshUnitStats(db, opts.provinceCode);
     progress('statistics', 1, 1);
+    // The users pick their communes by population (the statistics).
     logins = await db.tx((q) => createDemoUsers(q, opts.provinceCode));
     // With the users' ids known, the generator thread writes the history's CSV while this thread goes on.
     let prepared: Promise<PreparedVaccination> | null = null;
@@ -83,10 +83,12 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
       prepared = pop.vaccination.prepare(await vaccinationIds(db, opts.provinceCode));
       prepared.catch(() => {}); // awaited below; no unhandled rejection in between
     }
-    // The testing activity of the outbreak's last two weeks (done by the demo users), the checkpoints
-    // and the check-ins; beside them the vaccination history, which reads and writes none of their
-    // tables: on PostgreSQL on a connection of its own at the same time, on PGlite (one connection) after.
+    // The outbreak, the testing activity of its last two weeks (done by the demo users), the
+    // checkpoints and the check-ins; beside them the vaccination history, which reads and writes none
+    // of their tables: on PostgreSQL on a connection of its own at the same time, on PGlite (one
+    // connection) after.
     const others = async () => {
+      outbreak = await createDemoOutbreak(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
       testing = opts.testing === false ? noDemoTesting : await createDemoTesting(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
       progress('checkpoints', 0, 1);
       checkpoints = opts.checkpoints === false ? noDemoCheckpoints : await createDemoCheckpoints(db, { provinceCode: opts.provinceCode, seed, scale: opts.scale });
@@ -110,7 +112,7 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
   } finally {
     await pop.vaccination?.dispose();
   }
-  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak, testing, checkins, checkpoints, vaccination, logins, boundaryMismatches: mismatches };
+  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak: outbreak!, testing, checkins, checkpoints, vaccination, logins, boundaryMismatches: mismatches };
 }
 
 export async function hasProvince(db: Db): Promise<boolean> {
