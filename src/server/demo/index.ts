@@ -67,22 +67,32 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
   const seed = opts.seed ?? 2021;
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   const withVaccination = opts.vaccination !== false;
-  // The generator thread goes on to plan the vaccination history (see population.ts).
-  const pop = await generatePopulation(db, { provinceCode: opts.provinceCode, scale: opts.scale, seed, asOf: today, vaccination: withVaccination, onProgress: progress });
-  let outbreak: OutbreakCounts | null = null, logins: DemoLogin[];
+  let logins: DemoLogin[] = [];
+  let prepared: Promise<PreparedVaccination> | null = null;
+  // The generator thread plans the vaccination history as it makes the people (see population.ts).
+  const pop = await generatePopulation(db, {
+    provinceCode: opts.provinceCode,
+    scale: opts.scale,
+    seed,
+    asOf: today,
+    vaccination: withVaccination,
+    onProgress: progress,
+    // Once the people are written: the statistics, the users (they pick their communes by population),
+    // and, with the users' ids known, the history's CSV in the generator thread while the indexes are built.
+    onLoaded: async (q, history) => {
+      progress('statistics', 0, 1);
+      await refreshUnitStats(q, opts.provinceCode);
+      progress('statistics', 1, 1);
+      logins = await createDemoUsers(q, opts.provinceCode);
+      if (history) {
+        prepared = history.prepare(await vaccinationIds(q, opts.provinceCode));
+        prepared.catch(() => {}); // awaited below; no unhandled rejection in between
+      }
+    },
+  });
+  let outbreak: OutbreakCounts | null = null;
   let testing = noDemoTesting, checkpoints = noDemoCheckpoints, checkins = noDemoCheckins, vaccination = noDemoVaccination;
   try {
-    progress('statistics', 0, 1);
-    await refreshUnitStats(db, opts.provinceCode);
-    progress('statistics', 1, 1);
-    // The users pick their communes by population (the statistics).
-    logins = await db.tx((q) => createDemoUsers(q, opts.provinceCode));
-    // With the users' ids known, the generator thread writes the history's CSV while this thread goes on.
-    let prepared: Promise<PreparedVaccination> | null = null;
-    if (pop.vaccination) {
-      prepared = pop.vaccination.prepare(await vaccinationIds(db, opts.provinceCode));
-      prepared.catch(() => {}); // awaited below; no unhandled rejection in between
-    }
     // The outbreak, the testing activity of its last two weeks (done by the demo users), the
     // checkpoints and the check-ins; beside them the vaccination history, which reads and writes none
     // of their tables: on PostgreSQL on a connection of its own at the same time, on PGlite (one

@@ -30,6 +30,11 @@ export interface PopulationOptions {
   vaccination?: boolean;
   /** Generate in the worker thread (default: for WORKER_MIN_PEOPLE people or more). */
   useWorker?: boolean;
+  /**
+   * Called in the population's transaction once every person is written, before the indexes are
+   * built (what needs the people but not the indexes can start while they are built).
+   */
+  onLoaded?: (q: Queryable, vaccination: VaccinationPreparer | null) => Promise<void>;
   onProgress?: (step: string, done: number, total: number) => void;
 }
 
@@ -113,6 +118,7 @@ export async function generatePopulation(db: Db, o: PopulationOptions): Promise<
       }
       await writing;
       if (people) await q.query(`SELECT setval(pg_get_serial_sequence('person', 'id'), $1)`, [plan.firstId + people - 1]);
+      await o.onLoaded?.(q, preparerOf(source, plan));
 
       progress('indexes', 0, rebuild.length);
       if (rebuild.length) await q.exec(`SET LOCAL maintenance_work_mem = '256MB'`); // sorts and GIN builds in memory
@@ -128,11 +134,14 @@ export async function generatePopulation(db: Db, o: PopulationOptions): Promise<
     throw e;
   }
   const s = source as ChunkSource | null;
-  if (!s || !plan.vaccination) {
-    await s?.dispose();
-    return { people, households, madeIn: s?.madeIn ?? 'main', vaccination: null };
-  }
-  return { people, households, madeIn: s.madeIn, vaccination: { prepare: (ids) => s.prepareVaccination(ids), dispose: () => s.dispose() } };
+  const vaccination = preparerOf(s, plan);
+  if (!vaccination) await s?.dispose();
+  return { people, households, madeIn: s?.madeIn ?? 'main', vaccination };
+}
+
+function preparerOf(s: ChunkSource | null, plan: Plan): VaccinationPreparer | null {
+  if (!s || !plan.vaccination) return null;
+  return { prepare: (ids) => s.prepareVaccination(ids), dispose: () => s.dispose() };
 }
 
 async function planPopulation(db: Db, o: PopulationOptions): Promise<Plan> {
