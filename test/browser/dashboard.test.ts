@@ -3,7 +3,7 @@
 // daily report, download it and open the PDF in Chromium with pdf.js (each page drawn on a canvas,
 // saved as PNG, the province's name painted where the text layer puts it); a commune officer reads
 // their commune's dashboard on a phone; a citizen opens the public page without signing in.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -11,6 +11,7 @@ import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.t
 import { addDays, keepFactsCurrent, rebuildFacts } from '../../src/server/modules/levels/facts.ts';
 import { saveCapacity, saveManual } from '../../src/server/modules/levels/service.ts';
 import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
+import { expectProvinceRendered, renderPdf } from './pdfView.ts';
 import { DESKTOP, launchBrowser, newContext, overflowsHorizontally, PHONE, pointInside, screenshot, signIn, type Browser, type Page } from './support.ts';
 
 let server: TestServer;
@@ -40,82 +41,6 @@ async function open(username: string | null, opts = DESKTOP): Promise<Page> {
   return page;
 }
 
-
-const PDFJS = join(REPO_ROOT, 'node_modules/pdfjs-dist/build');
-// The viewer page, served by the test itself (page.route) on the server's origin: pdf.js from
-// node_modules draws each page on a canvas and lays its text layer over it.
-const VIEWER = `<!doctype html><meta charset="utf-8"><style>body{margin:0;background:#888}.page{position:relative;margin:8px auto;background:#fff}
-.textLayer{position:absolute;inset:0;overflow:hidden;line-height:1;color:transparent}.textLayer span{position:absolute;white-space:pre;transform-origin:0 0}</style>
-<script type="module">
-import * as pdfjs from '/__pdfjs/pdf.mjs';
-pdfjs.GlobalWorkerOptions.workerSrc = '/__pdfjs/pdf.worker.mjs';
-const doc = await pdfjs.getDocument({ url: '/__pdfjs/report.pdf' }).promise;
-const pages = [];
-for (let i = 1; i <= doc.numPages; i++) {
-  const page = await doc.getPage(i);
-  const viewport = page.getViewport({ scale: 1.5 });
-  const wrap = document.createElement('div');
-  wrap.className = 'page';
-  wrap.style.width = viewport.width + 'px';
-  wrap.style.height = viewport.height + 'px';
-  const canvas = document.createElement('canvas');
-  canvas.width = viewport.width;
-  canvas.height = viewport.height;
-  canvas.dataset.page = String(i);
-  const layer = document.createElement('div');
-  layer.className = 'textLayer';
-  layer.dataset.page = String(i);
-  wrap.append(canvas, layer);
-  document.body.append(wrap);
-  await page.render({ canvas, canvasContext: canvas.getContext('2d'), viewport }).promise;
-  const text = await page.getTextContent();
-  await new pdfjs.TextLayer({ textContentSource: text, container: layer, viewport }).render();
-  // Where each text item sits on the canvas (pixels), to check that its glyphs were painted there.
-  const items = text.items.filter((t) => 'str' in t && t.str.trim()).map((t) => {
-    const m = pdfjs.Util.transform(viewport.transform, t.transform);
-    const h = Math.hypot(m[2], m[3]);
-    return { str: t.str, x: m[4], y: m[5] - h, w: t.width * viewport.scale, h };
-  });
-  pages.push({ width: canvas.width, height: canvas.height, items });
-}
-window.__pdf = { pages };
-</script>`;
-
-/** Dark pixels in a rectangle of a page's canvas, as a share of its area. */
-const INK = `(([page, x, y, w, h]) => {
-  const c = document.querySelector('canvas[data-page="' + page + '"]');
-  const d = c.getContext('2d').getImageData(Math.max(0, Math.floor(x)), Math.max(0, Math.floor(y)), Math.max(1, Math.ceil(w)), Math.max(1, Math.ceil(h))).data;
-  let ink = 0;
-  for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i] + d[i + 1] + d[i + 2] < 384) ink++;
-  return ink / (d.length / 4);
-})`;
-
-interface RenderedPdf {
-  pages: { width: number; height: number; items: { str: string; x: number; y: number; w: number; h: number }[] }[];
-  page: Page;
-}
-
-/** Opens the PDF in Chromium with pdf.js (canvas + text layer); each page saved as tmp/screens/<name>-p<N>.png. */
-async function renderPdf(pdf: Buffer, name: string): Promise<RenderedPdf> {
-  const c = await newContext(browser, server.url, DESKTOP);
-  problems.push(c.problems);
-  const page = await c.context.newPage();
-  pages.push(page);
-  await page.route('**/__pdfjs/**', (route) => {
-    const file = new URL(route.request().url()).pathname.split('/').pop()!;
-    if (file === 'report.pdf') return route.fulfill({ body: pdf, contentType: 'application/pdf' });
-    if (file === 'viewer.html') return route.fulfill({ body: VIEWER, contentType: 'text/html; charset=utf-8' });
-    if (file === 'pdf.mjs' || file === 'pdf.worker.mjs') return route.fulfill({ body: readFileSync(join(PDFJS, file)), contentType: 'text/javascript' });
-    return route.fulfill({ status: 404, body: '' });
-  });
-  await page.goto('/__pdfjs/viewer.html');
-  await page.waitForFunction(() => (window as unknown as { __pdf?: unknown }).__pdf, null, { timeout: 60_000 });
-  const rendered = await page.evaluate(() => (window as unknown as { __pdf: Omit<RenderedPdf, 'page'> }).__pdf);
-  const dir = join(REPO_ROOT, 'tmp/screens');
-  mkdirSync(dir, { recursive: true });
-  for (let i = 1; i <= rendered.pages.length; i++) writeFileSync(join(dir, `${name}-p${i}.png`), await page.locator(`canvas[data-page="${i}"]`).screenshot());
-  return { ...rendered, page };
-}
 
 describe('dashboard → unit → drill-down → daily report', () => {
   const district = () => server.demo.logins.find((l) => l.username === 'huyen')!.unitCode;
@@ -175,22 +100,10 @@ describe('dashboard → unit → drill-down → daily report', () => {
     expect(text).toContain('BÁO CÁO TÌNH HÌNH DỊCH COVID-19');
     // The same file opened in Chromium: every page drawn by pdf.js on a canvas (saved as PNG), not
     // blank, and the province's name painted where the text layer places it.
-    const view = await renderPdf(pdf, 'dashboard-report-pdf');
-    expect(view.pages.length).toBeGreaterThan(0);
-    for (let i = 1; i <= view.pages.length; i++) {
-      const { width, height } = view.pages[i - 1];
-      expect(width).toBeGreaterThan(height * 0.6); // A4 portrait at scale 1.5: 893 × 1263
-      expect(await view.page.evaluate(`${INK}([${i}, 0, 0, ${width}, ${height}])`), `page ${i} has ink`).toBeGreaterThan(0.005);
-    }
-    const header = view.pages[0].items.find((t) => t.str.includes(`UBND ${province.toUpperCase()}`));
-    expect(header, 'the province name in the text layer of page 1').toBeTruthy();
-    // Inside the name's box: glyphs; the same box moved into the page's right margin of the title block row: none.
-    const inkIn = (await view.page.evaluate(`${INK}([1, ${header!.x}, ${header!.y}, ${header!.w}, ${header!.h}])`)) as number;
-    expect(inkIn).toBeGreaterThan(0.08);
-    const margin = (await view.page.evaluate(`${INK}([1, 2, ${header!.y}, 30, ${header!.h}])`)) as number;
-    expect(margin).toBeLessThan(0.01);
-    // The text layer rendered over the canvas carries the name (what a reader selects and copies).
-    await expect.poll(() => view.page.locator('.textLayer[data-page="1"]').textContent()).toContain(`UBND ${province.toUpperCase()}`);
+    const view = await renderPdf(browser, server.url, pdf, 'dashboard-report-pdf');
+    pages.push(view.page);
+    problems.push(view.problems);
+    await expectProvinceRendered(view, province);
     await view.page.screenshot({ path: join(REPO_ROOT, 'tmp/screens/dashboard-report-pdf-viewer.png') });
     // The archive lists it, with both files.
     await page.getByTestId('report-archive').getByTestId('report-pdf').first().waitFor();

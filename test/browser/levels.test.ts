@@ -9,7 +9,9 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { saveManual } from '../../src/server/modules/levels/service.ts';
 import { rebuildFacts } from '../../src/server/modules/levels/facts.ts';
 import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
-import { launchBrowser, newContext, overflowsHorizontally, PHONE, pointInside, screenshot, signIn, type Browser, type Page } from './support.ts';
+import { readFileSync } from 'node:fs';
+import { DESKTOP, launchBrowser, newContext, overflowsHorizontally, PHONE, pointInside, screenshot, signIn, type Browser, type Page } from './support.ts';
+import { expectProvinceRendered, renderPdf } from './pdfView.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -39,6 +41,7 @@ async function open(username: string, phone = false): Promise<Page> {
 }
 
 describe('levels: map → red unit → explanation → confirm', () => {
+  let second: { code: string; name: string };
   const commune = () => server.demo.logins.find((l) => l.username === 'xa')!.unitCode;
   const district = () => server.demo.logins.find((l) => l.username === 'huyen')!.unitCode;
 
@@ -128,6 +131,55 @@ describe('levels: map → red unit → explanation → confirm', () => {
     await page.getByTestId('levels-table').waitFor();
     expect(await overflowsHorizontally(page)).toBe(false);
     await screenshot(page, 'levels-commune-phone');
+    expect(problems.flat()).toEqual([]);
+  });
+  it("the issue's journey: dashboard → a red commune → its explanation → confirm → the daily report opens in Chromium with the province name", async () => {
+    // A second commune of the district reports an outbreak (entered now, so the tables above were not changed by it).
+    await server.db.tx(async (q) => {
+      const xa = (await q.query<{ id: number }>(`SELECT id::int FROM app_user WHERE username = 'huyen'`)).rows[0];
+      second = (await q.query<{ code: string; name: string }>(`SELECT code, name FROM admin_unit WHERE province_code = '20' AND parent_code = $1 AND code <> $2 ORDER BY code LIMIT 1`, [district(), commune()])).rows[0];
+      await saveManual(q, '20', second.code, { day: today, communityCases: 80 }, xa.id);
+      await rebuildFacts(q, '20', today, today);
+    });
+    const c = await newContext(browser, server.url, { ...DESKTOP, acceptDownloads: true });
+    problems.push(c.problems);
+    const page = await c.context.newPage();
+    pages.push(page);
+    await signIn(page, 'chihuy', server.password('chihuy'));
+    await page.goto('/dashboard');
+    await page.getByTestId('tile-community').waitFor({ timeout: 120_000 });
+    // The district is red on the dashboard's map (its level, decided in the first test): a click drills down.
+    const shape = `[data-testid="choropleth"] path[data-code="${district()}"]`;
+    await expect.poll(() => page.locator(shape).evaluate((el) => getComputedStyle(el).fill)).toBe(RED);
+    await page.locator(shape).scrollIntoViewIfNeeded();
+    const p = await pointInside(page, shape);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForURL(new RegExp(`unit=${district()}`));
+    // The red commune in the district's table, not decided yet: open it.
+    const row = page.locator(`[data-testid="dashboard-children"] tr[data-code="${second.code}"]`);
+    await expect.poll(() => row.locator('[data-level]').first().evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(RED);
+    await row.click();
+    await expect.poll(() => page.getByTestId('dashboard-unit').textContent()).toBe(second.name);
+    // Its level badge opens the explanation on the levels page; the command staff confirm it.
+    await page.locator(`a[href*="open=${second.code}"]`).click();
+    const expl = page.getByTestId('level-explanation');
+    await expl.waitFor();
+    await expect.poll(() => expl.getByTestId('explanation-proposed').getAttribute('data-level')).toBe('4');
+    await page.getByTestId('level-decide-submit').click();
+    await page.getByText('Đã lưu: cấp 4 có hiệu lực ngay').waitFor();
+    const d = await server.db.query<{ level: number; decided_username: string }>(`SELECT level, decided_username FROM level_decision WHERE province_code = '20' AND unit_code = $1`, [second.code]);
+    expect(d.rows).toEqual([{ level: 4, decided_username: 'chihuy' }]);
+    // The daily report of the province: downloaded, opened with pdf.js, the province's name drawn, the decision listed.
+    await page.goto('/dashboard');
+    await page.getByTestId('report-card').waitFor({ timeout: 120_000 });
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('report-generate').click()]);
+    const view = await renderPdf(browser, server.url, readFileSync((await download.path())!), 'levels-journey-report');
+    pages.push(view.page);
+    problems.push(view.problems);
+    const province = (await server.db.query<{ name: string }>(`SELECT name FROM admin_unit WHERE province_code = '20' AND level = 'province'`)).rows[0].name;
+    await expectProvinceRendered(view, province);
+    const all = (await view.page.locator('.textLayer').allTextContents()).join(' ');
+    expect(all).toContain(second.name);
     expect(problems.flat()).toEqual([]);
   });
 });
