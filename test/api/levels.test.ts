@@ -108,7 +108,8 @@ for (const kind of DB_KINDS) {
 
     it('the capacity register and coverage entered by hand move the level, and are marked in the explanation', async () => {
       const xa = await ctx.as('xa');
-      // Without capacity entered: capacity low.
+      // Without capacity entered (the demo's register entries of the commune and its district taken out): capacity low.
+      await ctx.db.query(`DELETE FROM level_capacity WHERE province_code = '20' AND unit_code = ANY($1::text[])`, [[commune, district]]);
       const before = (await xa.get(`/api/levels/units/${commune}`)).json();
       expect(before.explanation.matrix.column).toBe(2);
       expect(before.explanation.missing).toContain('capacity.careTeams');

@@ -48,6 +48,8 @@ describe('levels: map → red unit → explanation → confirm', () => {
   beforeAll(async () => {
     // The commune's health station reports an outbreak by hand (the registry has few cases at test scale).
     await server.db.tx(async (q) => {
+      // Neither has entered its capacity (the demo's register entries taken out): capacity counts as low.
+      await q.query(`DELETE FROM level_capacity WHERE province_code = '20' AND unit_code = ANY($1::text[])`, [[commune(), district()]]);
       const admin = (await q.query<{ id: number }>(`SELECT id::int FROM app_user WHERE username = 'xa'`)).rows[0];
       await saveManual(q, '20', commune(), { day: today, communityCases: 60 }, admin.id);
       await saveManual(q, '20', district(), { day: today, communityCases: 5000 }, admin.id);

@@ -11,6 +11,7 @@ import { createDemoOutbreak, type OutbreakCounts } from './outbreak.ts';
 import { createDemoTesting, noDemoTesting, type TestingDemoCounts } from './testing.ts';
 import { alignCasesWithDoses, createDemoVaccination, noDemoVaccination, vaccinationIds, type VaccinationDemoCounts } from './vaccination.ts';
 import type { PreparedVaccination } from './vaccinationCsv.ts';
+import { createDemoCapacity } from './capacity.ts';
 import { createDemoCheckins, noDemoCheckins, type CheckinsDemoCounts } from './checkins.ts';
 import { createDemoCheckpoints, noDemoCheckpoints, type CheckpointsDemoCounts } from './checkpoints.ts';
 
@@ -34,6 +35,8 @@ export interface DemoOptions {
   checkpoints?: boolean;
   /** The 2021–2022-like vaccination history and the running booster campaign (default true). */
   vaccination?: boolean;
+  /** The capacity register of every commune, district and the province (default true). */
+  capacity?: boolean;
   onProgress?: (step: string, done: number, total: number) => void;
 }
 
@@ -47,6 +50,8 @@ export interface DemoResult {
   checkins: CheckinsDemoCounts;
   checkpoints: CheckpointsDemoCounts;
   vaccination: VaccinationDemoCounts;
+  /** Units entered in the capacity register. */
+  capacity: number;
   logins: DemoLogin[];
   boundaryMismatches: { unknownBoundaries: { unitCode: string; name: string | null }[]; unitsWithoutBoundary: { code: string; name: string }[] };
 }
@@ -91,6 +96,7 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
     },
   });
   let outbreak: OutbreakCounts | null = null;
+  let capacity = 0;
   let testing = noDemoTesting, checkpoints = noDemoCheckpoints, checkins = noDemoCheckins, vaccination = noDemoVaccination;
   try {
     // The outbreak, the testing activity of its last two weeks (done by the demo users), the
@@ -98,6 +104,7 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
     // of their tables: on PostgreSQL on a connection of its own at the same time, on PGlite (one
     // connection) after.
     const others = async () => {
+      if (opts.capacity !== false) capacity = await createDemoCapacity(db, { provinceCode: opts.provinceCode, seed, today });
       outbreak = await createDemoOutbreak(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
       testing = opts.testing === false ? noDemoTesting : await createDemoTesting(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
       progress('checkpoints', 0, 1);
@@ -122,7 +129,7 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
   } finally {
     await pop.vaccination?.dispose();
   }
-  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak: outbreak!, testing, checkins, checkpoints, vaccination, logins, boundaryMismatches: mismatches };
+  return { provinceCode: opts.provinceCode, provinceName: units.province.name, people: pop.people, households: pop.households, outbreak: outbreak!, testing, checkins, checkpoints, vaccination, capacity, logins, boundaryMismatches: mismatches };
 }
 
 export async function hasProvince(db: Db): Promise<boolean> {
