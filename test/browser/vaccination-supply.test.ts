@@ -3,6 +3,7 @@
 // part on to a commune and sees the deadline warning of the 7-day rule → a campaign for the
 // district's adults shows its progress and the projection "will not finish before the deadline"
 // on a phone and on a desktop.
+import { refreshCoverage } from '../../src/server/modules/vaccination/coverageFacts.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { todayInVietnam } from '../../src/server/modules/imports/service.ts';
@@ -137,6 +138,8 @@ describe('vaccine supply: lot → district → commune → warning; campaign pro
          ON CONFLICT DO NOTHING`,
         [p.id, p.unit_path, p.commune_code, lotId, addDays(today, -Math.floor(i / 2))],
       );
+    // As every dose write does: the coverage facts (which the campaign reads) of their communes.
+    await server.db.tx((q) => refreshCoverage(q, '20', adults.map((p) => p.commune_code), addDays(today, -7)));
 
     const page = await open('huyen');
     await page.goto('/vaccination/campaigns');
