@@ -271,6 +271,7 @@ describe('check-ins: register → approve → poster QR → check in → case �
     await paste.fill(personalQr);
     await paste.press('Enter');
     await page.locator('#result.ok', { hasText: `Đã ghi nhận: ${visitor.name}` }).waitFor();
+    await page.locator('#recent', { hasText: 'Đã ghi nhận trên máy này (1)' }).getByText(visitor.name).waitFor();
     expect(await overflowsHorizontally(page)).toBe(false);
     await screenshot(page, 'checkins-staff-scan-phone');
     const rows = await q<{ method: string; venue: string }>(`SELECT method, (SELECT name FROM venue WHERE id = venue_id) AS venue FROM checkin.visit WHERE subject = $1`, [visitor.subject]);

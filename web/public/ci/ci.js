@@ -16,7 +16,7 @@
     nameRequired: 'Enter your full name', phoneInvalid: 'The phone number is not valid', cccdInvalid: 'The CCCD number is not valid (12 digits)', idRequired: 'Enter a phone number or a CCCD',
     future: 'The time on your phone is wrong (in the future). Correct it and try again.', tooMany: 'Too many check-ins, wait a minute.', again: 'Check in again',
     noVisits: 'No check-ins in the retention period.', exposedYes: 'A confirmed case was at one of these places within 1 hour of you. Stay home, wear a mask, and call the commune health station.',
-    exposedNo: 'None of your check-ins overlapped with a confirmed case.', codeSent: 'A code was sent to your phone.', codeBad: 'The code is wrong or expired.', scanned: 'Checked in:',
+    exposedNo: 'None of your check-ins overlapped with a confirmed case.', codeSent: 'A code was sent to your phone.', codeBad: 'The code is wrong or expired.', scanned: 'Checked in:', recentTitle: 'Checked in on this phone',
     noCamera: 'This browser cannot scan with the camera: use a scanner or paste the code.', keyMissing: 'This scanner link has no staff key. Ask the commune for the venue’s staff link.',
     keyWrong: 'This scanner link’s staff key is wrong or was replaced. Ask the commune for the venue’s new staff link.', qrInvalid: 'This is not a personal check-in QR code.', error: 'Something went wrong, try again.'
   };
@@ -28,7 +28,7 @@
     nameRequired: 'Nhập họ và tên', phoneInvalid: 'Số điện thoại không đúng', cccdInvalid: 'Số CCCD không đúng (12 chữ số)', idRequired: 'Nhập số điện thoại hoặc số CCCD',
     future: 'Giờ trên điện thoại chưa đúng (ở tương lai). Hãy chỉnh lại giờ rồi thử lại.', tooMany: 'Quét quá nhiều lần, xin chờ một phút.', again: 'Khai báo lại',
     noVisits: 'Không có lần quét mã nào trong thời gian lưu giữ.', exposedYes: 'Có ca bệnh đã xác định có mặt tại một trong các địa điểm dưới đây trong vòng 1 giờ so với bạn. Hãy ở nhà, đeo khẩu trang và gọi trạm y tế xã.',
-    exposedNo: 'Không có lần quét mã nào của bạn trùng với ca bệnh.', codeSent: 'Mã xác nhận đã được gửi tới số điện thoại.', codeBad: 'Mã xác nhận sai hoặc đã hết hạn.', scanned: 'Đã ghi nhận:',
+    exposedNo: 'Không có lần quét mã nào của bạn trùng với ca bệnh.', codeSent: 'Mã xác nhận đã được gửi tới số điện thoại.', codeBad: 'Mã xác nhận sai hoặc đã hết hạn.', scanned: 'Đã ghi nhận:', recentTitle: 'Đã ghi nhận trên máy này',
     noCamera: 'Trình duyệt này không quét được bằng camera: dùng máy quét hoặc dán nội dung mã.', keyMissing: 'Đường dẫn máy quét thiếu khóa nhân viên. Xin xã cấp lại đường dẫn dành cho nhân viên.',
     keyWrong: 'Khóa nhân viên của đường dẫn này không đúng hoặc đã được cấp lại. Xin xã cấp đường dẫn mới.', qrInvalid: 'Đây không phải mã QR cá nhân để quét mã khi đến.', error: 'Có lỗi, xin thử lại.'
   });
@@ -179,7 +179,7 @@
     var result = $('result');
     if (k) save('cd.staffKey.' + code, k);
     showVenue().then(function (v) { if (v && !k) fail(result, t('keyMissing')); });
-    var last = '', lastAt = 0;
+    var last = '', lastAt = 0, recent = [], total = 0;
     function submit(text) {
       text = text.trim(); if (!text || !k) return;
       // The same card still in front of the camera, or read twice by a scanner: one check-in (until a minute after it was last seen).
@@ -187,7 +187,13 @@
       last = text; lastAt = Date.now();
       if (seen) return;
       api('POST', '/api/checkins', { venueCode: code, clientKey: key(), at: new Date().toISOString(), staffKey: k, personalQr: text }).then(function (r) {
-        if (r.status === 200 || r.status === 201) { result.className = 'card ok'; result.innerHTML = '<b>' + esc(t('scanned')) + '</b> ' + esc(r.json.fullName) + ' · ' + esc(time(r.json.at)); show(result, true); }
+        if (r.status === 200 || r.status === 201) {
+          result.className = 'card ok'; result.innerHTML = '<b>' + esc(t('scanned')) + '</b> ' + esc(r.json.fullName) + ' · ' + esc(time(r.json.at)); show(result, true);
+          // The visitors recorded since the page was opened (the last 20 listed), newest first: staff see each one went in.
+          total++; recent.unshift({ n: r.json.fullName, at: r.json.at }); recent.length = Math.min(recent.length, 20);
+          $('recent').innerHTML = '<b>' + esc(t('recentTitle')) + ' (' + total + ')</b><ul class="visits">' + recent.map(function (x) { return '<li>' + esc(x.n) + ' — ' + esc(time(x.at)) + '</li>'; }).join('') + '</ul>';
+          show($('recent'), true);
+        }
         else fail(result, problem(r));
       }, function () { fail(result, t('retrying')); });
     }
