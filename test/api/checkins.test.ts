@@ -279,6 +279,35 @@ for (const kind of DB_KINDS) {
       expect(all.json().items.filter((i: { caseId: number }) => i.caseId === caseId)).toHaveLength(2);
     });
 
+    it('someone of the registry in another commune, recognised by phone and name (no CCCD), is handed over to their commune when accepted', async () => {
+      const f0 = people[4];
+      const [q] = (
+        await ctx.db.query<{ id: number; fullName: string; phone: string; cccd: string | null }>(
+          `SELECT id, full_name AS "fullName", phone, cccd FROM person p WHERE province_code = '20' AND commune_code = $1 AND phone IS NOT NULL AND birth_date IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM case_record c WHERE c.province_code = p.province_code AND c.person_id = p.id)
+              AND NOT EXISTS (SELECT 1 FROM contact k WHERE k.province_code = p.province_code AND k.person_id = p.id)
+              AND (SELECT count(*) FROM person x WHERE x.province_code = p.province_code AND x.phone = p.phone) = 1
+            ORDER BY id LIMIT 1`,
+          [otherCommune],
+        )
+      ).rows;
+      expect((await checkIn({ venueCode, fullName: f0.fullName, phone: localPhone(f0.phone), at: minutesAgo(100) })).statusCode).toBe(201);
+      expect((await checkIn({ venueCode, fullName: q.fullName, phone: localPhone(q.phone), at: minutesAgo(90) })).statusCode).toBe(201);
+      const c = await xa.post('/api/cases', { personId: f0.id, reportDate: today, onsetDate: addDays(today, -1), detectedIn: 'community', reportedVia: 'lab', evidence: { pcrPositive: true } });
+      expect(c.statusCode, c.body).toBe(201);
+      const yte = await ctx.as('yte');
+      const items = (await yte.get(`/api/checkins/cases/${c.json().id}/exposures`)).json().items as { id: number; personId: number | null; cccd: string | null }[];
+      const s = items.find((i) => i.personId === q.id)!;
+      expect(s).toMatchObject({ personId: q.id, cccd: null });
+      const acc = await yte.post(`/api/checkins/exposures/${s.id}/accept`, {});
+      expect(acc.statusCode, acc.body).toBe(200);
+      expect(acc.json().contact.personId).toBe(q.id);
+      const h = (await ctx.db.query<{ to: string; status: string }>(`SELECT to_unit_code AS to, status FROM contact_handover WHERE province_code = '20' AND contact_id = $1`, [acc.json().contact.id])).rows;
+      expect(h).toEqual([{ to: otherCommune, status: expect.any(String) }]);
+      // The receiving commune's health worker is told.
+      expect(await count(ctx, `SELECT count(*)::int AS n FROM task WHERE province_code = '20' AND kind = 'receive_handover' AND commune_code = $1 AND person_id = $2`, [otherCommune, q.id])).toBe(1);
+    });
+
     it('only tracing staff of the jurisdiction see who was where, and every such read is audited', async () => {
       const xaben = await ctx.as('xaben');
       expect((await xaben.get(`/api/checkins/cases/${caseId}/exposures`)).statusCode).toBe(404);

@@ -237,7 +237,15 @@ export async function acceptSuggestion(q: Queryable, req: FastifyRequest, scope:
     const inScope = await q.query(`SELECT 1 FROM person WHERE province_code = $1 AND id = $2 AND unit_path LIKE $3 || '%'`, [scope.provinceCode, s.personId, scope.path]);
     if (inScope.rows.length) input = { ...base, personId: s.personId };
     else if (s.cccd) input = { ...base, identity: { fullName: s.fullName, cccd: s.cccd }, handover: { requestId: randomUUID(), message: base.note } };
-    else throw new AppError(409, 'conflict', [{ field: 'personId', code: 'outside_jurisdiction' }]);
+    else {
+      // Recognised by phone and name (no CCCD at the check-in): handed over by the registry's exact
+      // identity of that person — phone, name and birth date — which the case area resolves to them.
+      const p = (
+        await q.query<{ fullName: string; phone: string | null; birthDate: string | null }>(`SELECT full_name AS "fullName", phone, birth_date AS "birthDate" FROM person WHERE province_code = $1 AND id = $2`, [scope.provinceCode, s.personId])
+      ).rows[0];
+      if (!p?.phone || !p.birthDate) throw new AppError(409, 'conflict', [{ field: 'personId', code: 'outside_jurisdiction' }]);
+      input = { ...base, identity: { fullName: p.fullName, phone: p.phone, birthDate: p.birthDate }, handover: { requestId: randomUUID(), message: base.note } };
+    }
   } else {
     if (!b.unitCode) throw badRequest([{ field: 'unitCode', code: 'required' }]);
     input = { ...base, newPerson: { fullName: s.fullName, phone: s.phone, cccd: s.cccd, unitCode: b.unitCode, birthDate: b.birthDate ?? null, sex: b.sex ?? null, confirmNew: b.confirmNew } };
