@@ -87,6 +87,14 @@ describe('vaccination sweep: list on a phone → visits → the list shrinks →
     before = await atLeastOne(page);
     await page.getByTestId('coverage-by-group').locator('svg').waitFor();
     await screenshot(page, 'vacc-coverage-desktop-before');
+    // The sweep page on a desktop opens on a village too, the whole commune one choice away.
+    await page.goto('/vaccination/sweep');
+    await page.getByTestId('sweep-counts').waitFor();
+    expect(await page.getByTestId('sweep-village').inputValue()).not.toMatch(/^Cả /);
+    await page.getByTestId('sweep-village').click();
+    await page.getByRole('option', { name: /^Cả / }).waitFor();
+    await screenshot(page, 'vacc-sweep-desktop-villages');
+    await page.keyboard.press('Escape');
   });
 
   it('the community team walks the list on a phone: not home (one tap), refused with a reason', async () => {

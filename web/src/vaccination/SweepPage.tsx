@@ -95,7 +95,7 @@ export default function SweepPage() {
   const commune = myLevel === 'commune' ? mine.data : null;
   // A commune's villages in the list's order. A commune officer starts on the first village, not
   // the whole commune: a large commune's list is tens of thousands of people (megabytes on a phone).
-  const villages = useMemo(() => (commune?.children ?? []).filter((c) => c.level === 'village').sort((a, b) => a.name.localeCompare(b.name, 'vi')), [commune]);
+  const villages = useMemo(() => (commune?.children ?? []).filter((c) => c.level === 'village').sort((a, b) => a.name.localeCompare(b.name, 'vi', { numeric: true })), [commune]);
   const defaultUnit = myLevel === 'village' ? me.unitCode : myLevel === 'commune' ? (villages[0]?.code ?? me.unitCode) : null;
   const unit = params.get('unit') ?? defaultUnit;
   const list = useSweepList(unit);

@@ -397,76 +397,64 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
     opts.onProgress?.('read', read, read);
     await progress(db, 'Đang đối chiếu với sổ dân…');
 
-    // 2. Find the people, set-based.
+    // 2. Find the people, set-based: one join by CCCD makes the work table (in person order, so a
+    // slice — a range of people — is read from neighbouring pages); the rows it left without a
+    // person are then looked up by registry key, then by name + birth date + commune.
     opts.onProgress?.('match', 0, 1);
     await db.exec(`ANALYZE ${stage}`);
-    await db.exec(`CREATE ${unlogged}TABLE ${res} (row_number int NOT NULL, person_id bigint, ambiguous boolean NOT NULL DEFAULT false)`);
     await db.query(
-      `INSERT INTO ${res} (row_number, person_id)
-       SELECT s.row_number, p.id FROM ${stage} s JOIN person p ON p.province_code = $1 AND p.cccd = s.cccd WHERE s.cccd IS NOT NULL`,
+      `CREATE ${unlogged}TABLE ${work} AS
+       SELECT s.row_number, p.id AS person_id, p.birth_date AS person_birth, p.unit_path, p.commune_code AS person_commune, s.product_code, s.lot_id, s.dose_kind,
+              s.given_on, s.site_name, s.vaccinator, s.external_id, s.override_reason, s.dose_number,
+              s.cccd, s.person_key, s.full_name, s.name_search, s.birth_date, s.commune_code, false AS ambiguous
+         FROM ${stage} s LEFT JOIN person p ON p.province_code = $1 AND p.cccd = s.cccd
+        ORDER BY p.id`,
       [pc],
     );
-    const keyed = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${stage} WHERE person_key IS NOT NULL`);
-    if (keyed.rows[0].n) {
-      await db.exec(`CREATE INDEX ON ${res} (row_number)`);
-      await db.query(
-        `INSERT INTO ${res} (row_number, person_id)
-         SELECT s.row_number, coalesce(p.id, a.person_id)
-           FROM ${stage} s
-           LEFT JOIN person p ON p.province_code = $1 AND p.natural_key = s.person_key
-           LEFT JOIN person_alias a ON a.province_code = $1 AND a.natural_key = s.person_key
-          WHERE s.person_key IS NOT NULL AND (p.id IS NOT NULL OR a.person_id IS NOT NULL)
-            AND NOT EXISTS (SELECT 1 FROM ${res} r WHERE r.row_number = s.row_number)`,
+    await db.exec(`DROP TABLE ${stage}`);
+    /** Sets the person of the rows (row_number, person_id) that `source` selects among those still without one. */
+    const matchLeft = (source: string) =>
+      db.query(
+        `UPDATE ${work} w SET person_id = p.id, person_birth = p.birth_date, unit_path = p.unit_path, person_commune = p.commune_code
+           FROM (${source}) m JOIN person p ON p.province_code = $1 AND p.id = m.person_id
+          WHERE w.row_number = m.row_number AND w.person_id IS NULL`,
         [pc],
       );
-    }
+    const keyed = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${work} WHERE person_id IS NULL AND person_key IS NOT NULL`);
+    if (keyed.rows[0].n)
+      await matchLeft(
+        `SELECT w.row_number, coalesce(p.id, a.person_id) AS person_id
+           FROM ${work} w
+           LEFT JOIN person p ON p.province_code = $1 AND p.natural_key = w.person_key
+           LEFT JOIN person_alias a ON a.province_code = $1 AND a.natural_key = w.person_key
+          WHERE w.person_id IS NULL AND w.person_key IS NOT NULL AND (p.id IS NOT NULL OR a.person_id IS NOT NULL)`,
+      );
     // By name + birth date + commune: rows without a CCCD, or whose CCCD the registry does not
     // hold (then only people registered without one, so a CCCD never lands on someone else's record).
     // The search key of a name is computed only for the rows that need it (few, after the CCCDs).
     const unnamed = await db.query<{ row_number: number; full_name: string }>(
-      `SELECT s.row_number, s.full_name FROM ${stage} s WHERE s.name_search IS NULL AND s.full_name IS NOT NULL AND s.birth_date IS NOT NULL AND s.commune_code IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM ${res} r WHERE r.row_number = s.row_number)`,
+      `SELECT row_number, full_name FROM ${work} WHERE person_id IS NULL AND name_search IS NULL AND full_name IS NOT NULL AND birth_date IS NOT NULL AND commune_code IS NOT NULL`,
     );
     if (unnamed.rows.length) {
       const names = `${stage}_names`;
       await db.exec(`DROP TABLE IF EXISTS ${names}; CREATE ${unlogged}TABLE ${names} (row_number int PRIMARY KEY, name_search text NOT NULL)`);
       await db.copyFromCsv(names, ['row_number', 'name_search'], unnamed.rows.map((r) => csvLine([r.row_number, nameSearchOf(r.full_name) ?? ''])).join(''));
-      await db.exec(`UPDATE ${stage} s SET name_search = n.name_search FROM ${names} n WHERE s.row_number = n.row_number AND n.name_search <> ''; DROP TABLE ${names}`);
+      await db.exec(`UPDATE ${work} w SET name_search = n.name_search FROM ${names} n WHERE w.row_number = n.row_number AND n.name_search <> ''; DROP TABLE ${names}`);
     }
-    const byName = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM ${stage} s WHERE s.name_search IS NOT NULL AND s.birth_date IS NOT NULL AND s.commune_code IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM ${res} r WHERE r.row_number = s.row_number)`,
-    );
+    const byName = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${work} WHERE person_id IS NULL AND name_search IS NOT NULL AND birth_date IS NOT NULL AND commune_code IS NOT NULL`);
     if (byName.rows[0].n) {
-      await db.query(
-        `INSERT INTO ${res} (row_number, person_id, ambiguous)
-         SELECT s.row_number, CASE WHEN count(*) = 1 THEN min(p.id) END, count(*) > 1
-           FROM ${stage} s
-           JOIN person p ON p.province_code = $1 AND p.name_search = s.name_search AND p.birth_date = s.birth_date AND p.commune_code = s.commune_code
-                        AND (s.cccd IS NULL OR p.cccd IS NULL)
-          WHERE s.name_search IS NOT NULL AND s.birth_date IS NOT NULL AND s.commune_code IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM ${res} r WHERE r.row_number = s.row_number)
-          GROUP BY s.row_number`,
-        [pc],
-      );
+      const candidates = `SELECT w.row_number, count(*) AS n, min(p.id) AS person_id
+           FROM ${work} w
+           JOIN person p ON p.province_code = $1 AND p.name_search = w.name_search AND p.birth_date = w.birth_date AND p.commune_code = w.commune_code
+                        AND (w.cccd IS NULL OR p.cccd IS NULL)
+          WHERE w.person_id IS NULL AND w.name_search IS NOT NULL AND w.birth_date IS NOT NULL AND w.commune_code IS NOT NULL
+          GROUP BY w.row_number`;
+      await db.query(`UPDATE ${work} w SET ambiguous = true FROM (${candidates}) m WHERE w.row_number = m.row_number AND m.n > 1`, [pc]);
+      await matchLeft(`SELECT row_number, person_id FROM (${candidates}) c WHERE n = 1`);
     }
-    const unmatched = await db.query<{ row_number: number; ambiguous: boolean }>(
-      `SELECT s.row_number, coalesce(r.ambiguous, false) AS ambiguous FROM ${stage} s LEFT JOIN ${res} r ON r.row_number = s.row_number WHERE r.person_id IS NULL`,
-    );
+    const unmatched = await db.query<{ row_number: number; ambiguous: boolean }>(`DELETE FROM ${work} WHERE person_id IS NULL RETURNING row_number, ambiguous`);
     for (const u of unmatched.rows) refuse(u.row_number, [{ column: 'cccd', code: u.ambiguous ? 'person.ambiguous' : 'person.unknown' }], null);
     counts.processedRows += unmatched.rows.length;
-
-    await db.query(
-      `CREATE ${unlogged}TABLE ${work} AS
-       SELECT s.row_number, r.person_id, p.birth_date AS person_birth, p.unit_path, p.commune_code AS person_commune, s.product_code, s.lot_id, s.dose_kind,
-              s.given_on, s.site_name, s.vaccinator, s.external_id, s.override_reason, s.dose_number
-         FROM ${stage} s JOIN ${res} r ON r.row_number = s.row_number JOIN person p ON p.province_code = $1 AND p.id = r.person_id
-        WHERE r.person_id IS NOT NULL
-        -- In person order: a slice (a range of people) is then read from neighbouring pages.
-        ORDER BY r.person_id`,
-      [pc],
-    );
-    await db.exec(`DROP TABLE ${res}; DROP TABLE ${stage}`);
     const outside = await db.query<{ row_number: number }>(`DELETE FROM ${work} WHERE NOT starts_with(unit_path, $1) RETURNING row_number`, [importer.jurisdictionPath]);
     for (const o of outside.rows) refuse(o.row_number, [{ column: 'cccd', code: 'person.outside_jurisdiction' }], null);
     counts.processedRows += outside.rows.length;
