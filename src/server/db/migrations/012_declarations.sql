@@ -22,7 +22,7 @@ $$;
 --    when the deployment's province is imported: the declaration form names the district of another
 --    province a traveller came from, which the province's list of level 3–4 areas can name. Reference
 --    data, not a jurisdiction: nobody's scope is read from it. Empty for the two-level structure.
-CREATE TABLE gso_district (
+CREATE TABLE IF NOT EXISTS gso_district (
   province_code text NOT NULL,
   code text NOT NULL,
   name text NOT NULL,
