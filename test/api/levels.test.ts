@@ -108,8 +108,13 @@ for (const kind of DB_KINDS) {
 
     it('the capacity register and coverage entered by hand move the level, and are marked in the explanation', async () => {
       const xa = await ctx.as('xa');
-      // Without capacity entered (the demo's register entries of the commune and its district taken out): capacity low.
-      await ctx.db.query(`DELETE FROM level_capacity WHERE province_code = '20' AND unit_code = ANY($1::text[])`, [[commune, district]]);
+      // Without capacity entered (the demo's register entries of the district and of every unit under it taken out: a
+      // commune's beds are read for its district): capacity low.
+      await ctx.db.query(
+        `DELETE FROM level_capacity c USING admin_unit u WHERE u.province_code = c.province_code AND u.code = c.unit_code AND c.province_code = '20'
+            AND u.path LIKE (SELECT path FROM admin_unit WHERE province_code = '20' AND code = $1) || '%'`,
+        [district],
+      );
       const before = (await xa.get(`/api/levels/units/${commune}`)).json();
       expect(before.explanation.matrix.column).toBe(2);
       expect(before.explanation.missing).toContain('capacity.careTeams');

@@ -39,6 +39,16 @@ export interface UnitInfo {
 }
 
 const n = (x: unknown) => Number(x ?? 0);
+
+/**
+ * The statements of one read, one after the other: inside a transaction there is one client, which
+ * runs one query at a time anyway (pg deprecates queuing them with Promise.all).
+ */
+export async function inOrder<T extends unknown[]>(...steps: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  const out: unknown[] = [];
+  for (const step of steps) out.push(await step());
+  return out as T;
+}
 const pct = (a: number, b: number) => (b > 0 ? Math.round((1000 * a) / b) / 10 : null);
 
 export async function unitInScope(q: Queryable, scope: Scope, code: string | undefined): Promise<UnitInfo | null> {
@@ -86,30 +96,30 @@ async function coverageOn(q: Queryable, provinceCode: string, path: string, days
 export async function headline(q: Queryable, provinceCode: string, unit: UnitInfo, day: string) {
   const w0 = addDays(day, -6);
   const w1 = addDays(day, -13);
-  const [facts, tests, covs, quarantine, beds] = await Promise.all([
-    q.query<{ d: string; cc: number; qc: number; ox: number; dd: number }>(
+  const [facts, tests, covs, quarantine, beds] = await inOrder(
+    () => q.query<{ d: string; cc: number; qc: number; ox: number; dd: number }>(
       `SELECT CASE WHEN day = $3::date THEN 'day' WHEN day >= $4::date THEN 'week' ELSE 'prev' END AS d,
               sum(community_cases)::int AS cc, sum(quarantine_cases)::int AS qc, sum(oxygen_cases)::int AS ox, sum(deaths)::int AS dd
          FROM level_fact WHERE province_code = $1 AND unit_code = $2 AND day BETWEEN $5::date AND $3::date GROUP BY 1`,
       [provinceCode, unit.code, day, w0, w1],
     ),
-    q.query<{ d: string; specimens: number; resulted: number; positive: number }>(
+    () => q.query<{ d: string; specimens: number; resulted: number; positive: number }>(
       `SELECT CASE WHEN day = $3::date THEN 'day' WHEN day >= $4::date THEN 'week' ELSE 'prev' END AS d,
               sum(specimens)::int AS specimens, sum(resulted)::int AS resulted, sum(positive)::int AS positive
          FROM testing_daily WHERE province_code = $1 AND unit_path LIKE $2 || '%' AND day BETWEEN $5::date AND $3::date GROUP BY 1`,
       [provinceCode, unit.path, day, w0, w1],
     ),
-    coverageOn(q, provinceCode, unit.path, [day, addDays(day, -1), addDays(day, -7), addDays(day, -14)]),
-    q.query<{ kind: string; n: number; started: number }>(
+    () => coverageOn(q, provinceCode, unit.path, [day, addDays(day, -1), addDays(day, -7), addDays(day, -14)]),
+    () => q.query<{ kind: string; n: number; started: number }>(
       `SELECT kind, count(*)::int AS n, count(*) FILTER (WHERE start_date = $3::date)::int AS started FROM quarantine_order
         WHERE province_code = $1 AND unit_path LIKE $2 || '%' AND status <> 'cancelled' AND start_date <= $3::date
           AND coalesce(released_date, end_date) >= $3::date
         GROUP BY kind`,
       [provinceCode, unit.path, day],
     ),
-    // The capacity register (levels): the latest entry of each unit under this one.
+    () => // The capacity register (levels): the latest entry of each unit under this one.
     bedsOf(q, provinceCode, [unit.code], day),
-  ]);
+  );
   const fig = (pick: (r: { cc: number; qc: number; ox: number; dd: number }) => number): Figure => {
     const by = new Map(facts.rows.map((r) => [r.d, r]));
     const day_ = by.get('day');
@@ -159,13 +169,13 @@ export async function headline(q: Queryable, provinceCode: string, unit: UnitInf
 
 /** The epidemic curve of a unit: cases by report date (daily facts) and by onset date. */
 export async function curve(q: Queryable, provinceCode: string, unit: UnitInfo, from: string, to: string) {
-  const [byReport, byOnset] = await Promise.all([
-    q.query<{ day: string; community: number; quarantine: number; deaths: number }>(
+  const [byReport, byOnset] = await inOrder(
+    () => q.query<{ day: string; community: number; quarantine: number; deaths: number }>(
       `SELECT day::text AS day, community_cases AS community, quarantine_cases AS quarantine, deaths FROM level_fact
         WHERE province_code = $1 AND unit_code = $2 AND day BETWEEN $3::date AND $4::date ORDER BY day`,
       [provinceCode, unit.code, from, to],
     ),
-    // Onset lies before the report: the report dates up to 30 days after the range bound the index range.
+    () => // Onset lies before the report: the report dates up to 30 days after the range bound the index range.
     q.query<{ day: string; n: number }>(
       `SELECT onset_date::text AS day, count(*)::int AS n FROM case_record
         WHERE province_code = $1 AND unit_path LIKE $2 || '%' AND status <> 'discarded'
@@ -173,7 +183,7 @@ export async function curve(q: Queryable, provinceCode: string, unit: UnitInfo, 
         GROUP BY onset_date ORDER BY onset_date`,
       [provinceCode, unit.path, from, to],
     ),
-  ]);
+  );
   const days: string[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
   const rep = new Map(byReport.rows.map((r) => [r.day, r]));
@@ -242,19 +252,19 @@ export async function children(q: Queryable, scope: Scope, unit: UnitInfo, day: 
   const lv = await levelsOf(q, scope, unit.code, day, today);
   if (!lv) return null;
   const codes = lv.children.map((c) => c.code);
-  const [cov, pos, beds] = await Promise.all([
-    q.query<{ unit_code: string; c18: number | null; call: number | null }>(
+  const [cov, pos, beds] = await inOrder(
+    () => q.query<{ unit_code: string; c18: number | null; call: number | null }>(
       `SELECT unit_code, cov_first18::float AS c18, cov_full_all::float AS call FROM level_fact WHERE province_code = $1 AND day = $2::date AND unit_code = ANY($3::text[])`,
       [scope.provinceCode, day, codes],
     ),
-    q.query<{ code: string; resulted: number; positive: number; specimens: number }>(
+    () => q.query<{ code: string; resulted: number; positive: number; specimens: number }>(
       `SELECT u.code, coalesce(sum(d.resulted), 0)::int AS resulted, coalesce(sum(d.positive), 0)::int AS positive, coalesce(sum(d.specimens), 0)::int AS specimens
          FROM admin_unit u JOIN testing_daily d ON d.province_code = u.province_code AND d.unit_path LIKE u.path || '%' AND d.day BETWEEN $3::date AND $2::date
         WHERE u.province_code = $1 AND u.code = ANY($4::text[]) GROUP BY u.code`,
       [scope.provinceCode, day, addDays(day, -6), codes],
     ),
-    bedsOf(q, scope.provinceCode, codes, day),
-  ]);
+    () => bedsOf(q, scope.provinceCode, codes, day),
+  );
   const c = new Map(cov.rows.map((r) => [r.unit_code, r]));
   const p = new Map(pos.rows.map((r) => [r.code, r]));
   const rows: ChildRow[] = lv.children.map((x) => ({
@@ -321,12 +331,12 @@ export async function dashboard(q: Queryable, scope: Scope, unit: UnitInfo, day:
   const from = addDays(day, -(days - 1));
   await ensureFacts(q, scope.provinceCode, addDays(day, -13) < from ? addDays(day, -13) : from, day, today);
   const kids = await children(q, scope, unit, day, today);
-  const [head, epi, changes, checks] = await Promise.all([
-    headline(q, scope.provinceCode, unit, day),
-    curve(q, scope.provinceCode, unit, from, day),
-    levelChanges(q, scope.provinceCode, unit, day),
-    caseChecks(q, scope.provinceCode, [unit.code, ...(kids?.children ?? []).map((c) => c.code)], day),
-  ]);
+  const [head, epi, changes, checks] = await inOrder(
+    () => headline(q, scope.provinceCode, unit, day),
+    () => curve(q, scope.provinceCode, unit, from, day),
+    () => levelChanges(q, scope.provinceCode, unit, day),
+    () => caseChecks(q, scope.provinceCode, [unit.code, ...(kids?.children ?? []).map((c) => c.code)], day),
+  );
   return {
     date: day,
     unit: { code: unit.code, name: unit.name, level: unit.level, parentCode: unit.parentCode, population: unit.population },

@@ -222,7 +222,9 @@ export async function assess(q: Queryable, provinceCode: string, units: UnitInfo
   const rs = await rulesetOn(q, provinceCode, day);
   if (ensure) await ensureFacts(q, provinceCode, addDays(day, -(rs.ruleset.windowDays - 1)), day, today);
   const codes = units.map((u) => u.code);
-  const [facts, caps] = await Promise.all([factSums(q, provinceCode, codes, day, rs.ruleset.windowDays), capacityInputs(q, provinceCode, day, units)]);
+  // One after the other: a transaction's client runs one query at a time (pg deprecates queuing them).
+  const facts = await factSums(q, provinceCode, codes, day, rs.ruleset.windowDays);
+  const caps = await capacityInputs(q, provinceCode, day, units);
   const ref = { key: rs.key, version: rs.version, effectiveFrom: rs.effectiveFrom, source: rs.source };
   const items = units.map((u) => {
     const { entered: _e, ...cap } = caps.get(u.code)!;
