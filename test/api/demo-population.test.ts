@@ -14,7 +14,12 @@ import { readVaccinationInput } from '../../src/server/demo/vaccination.ts';
 import { planDemoVaccination, prepareVaccination } from '../../src/server/demo/vaccinationCsv.ts';
 
 const units = JSON.parse(readFileSync(join(SHARED_DATA, ADMIN_UNITS_FILE), 'utf8'));
-const ids = { lotBase: 1000, vaccinatorId: 7, team: { id: 9, unitCode: '06184' } };
+const ids = {
+  lotBase: 1000,
+  vaccinatorId: 7,
+  team: { id: 9, unitCode: '06184' },
+  coverage: { from: '2021-01-01', horizon: '2028-01-05', products: { codes: ['astrazeneca', 'pfizer', 'moderna', 'vero_cell', 'sputnik_v', 'janssen'], doses: [2, 2, 2, 2, 2, 1] } },
+};
 const today = '2026-12-01';
 
 for (const kind of DB_KINDS) {
@@ -53,6 +58,8 @@ for (const kind of DB_KINDS) {
       expect(Buffer.from(there.prepared.dosesCsv).equals(Buffer.from(here.prepared.dosesCsv))).toBe(true);
       expect(Buffer.from(there.prepared.profilesCsv).equals(Buffer.from(here.prepared.profilesCsv))).toBe(true);
       expect(Buffer.from(there.prepared.visitsCsv).equals(Buffer.from(here.prepared.visitsCsv))).toBe(true);
+      expect(here.prepared.coverageCsv!.length).toBeGreaterThan(1000);
+      expect(Buffer.from(there.prepared.coverageCsv!).equals(Buffer.from(here.prepared.coverageCsv!))).toBe(true);
       expect(there.prepared.plan).toEqual(here.prepared.plan);
 
       // The history prepared from the residents as made is the one the database's population gives.

@@ -8,6 +8,7 @@ import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { addDays } from '../../src/domain/cases/dates.ts';
 import { planVaccination } from '../../src/domain/demo/vaccination.ts';
 import { readVaccinationInput } from '../../src/server/demo/vaccination.ts';
+import { rebuildCoverage } from '../../src/server/modules/vaccination/coverageFacts.ts';
 import { checkDose } from '../../src/domain/vaccination/doses.ts';
 import { KIND_RANK, policiesOn, type VaccinationPolicyVersions } from '../../src/domain/vaccination/schedule.ts';
 import { listVersions } from '../../src/server/modules/policies/service.ts';
@@ -37,6 +38,24 @@ for (const kind of DB_KINDS) {
       expect(new Set(stored.map((d) => `${d.product_code}|${d.lot_number}`))).toEqual(new Set(again.doses.map((d) => d.lotKey)));
       const other = planVaccination({ today, seed: 7, ...input });
       expect(other.doses.map(key).sort()).not.toEqual(again.doses.map(key).sort());
+    });
+
+    it('writes the coverage facts the rebuild from the doses gives, row for row', async () => {
+      const facts = async () =>
+        (
+          await ctx.db.query<{ n: number; h: string }>(
+            `SELECT count(*)::int AS n, md5(string_agg(concat_ws(',', commune_code, age_group, day, unit_path, population, at_least_one, fully, booster, booster_2), ';' ORDER BY commune_code, age_group, day)) AS h
+               FROM vaccination_coverage_daily WHERE province_code = '20'`,
+          )
+        ).rows[0];
+      const lots = async () => (await ctx.db.query<{ h: string }>(`SELECT md5(string_agg(t::text, ';' ORDER BY t::text)) AS h FROM vaccination_lot_commune t WHERE province_code = '20'`)).rows[0].h;
+      const written = await facts();
+      const writtenLots = await lots();
+      expect(written.n).toBeGreaterThan(1000);
+      expect(ctx.demo.vaccination.factsFromPlan).toBe(written.n);
+      await ctx.db.tx((q) => rebuildCoverage(q, '20'));
+      expect(await facts()).toEqual(written);
+      expect(await lots()).toBe(writtenLots);
     });
 
     it('gives every dose at the product’s interval, in order, under the policy in force on its date', async () => {

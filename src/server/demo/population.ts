@@ -14,7 +14,7 @@ import type { Db, Queryable } from '../db/index.ts';
 import { csvLine } from '../../domain/demo/csv.ts';
 import { PopulationGenerator, type DemoCommune } from '../../domain/demo/generate.ts';
 import { VaccinationPlanner, type VaccinationPlan } from '../../domain/demo/vaccination.ts';
-import { prepareVaccination, type PreparedVaccination, type VaccinationIds, type VaccinationPlanArgs } from './vaccinationCsv.ts';
+import { prepareVaccination, type PreparedVaccination, type Residents, type VaccinationIds, type VaccinationPlanArgs } from './vaccinationCsv.ts';
 import { communeKind, communePopulations, provincePopulation, scalePopulations, villagesOf } from '../../domain/demo/territory.ts';
 import { naturalKeyOf } from '../../domain/people/importRow.ts';
 import { searchKey } from '../../domain/people/normalize.ts';
@@ -211,12 +211,13 @@ async function openChunks(plan: Plan, useWorker: boolean): Promise<ChunkSource> 
     }
   }
   const planner = plannerOf(plan);
+  const residents = residentsOf(plan);
   return {
     madeIn: 'main',
-    chunks: csvChunks(plan, planner),
+    chunks: csvChunks(plan, planner, residents),
     async prepareVaccination(ids) {
       if (!plan.vaccination || !planner) throw new Error('the population was made without its vaccination history');
-      return prepareVaccination(plan.vaccination, planner.finish(), ids);
+      return prepareVaccination(plan.vaccination, planner.finish(), ids, residents);
     },
     async dispose() {},
   };
@@ -225,8 +226,11 @@ async function openChunks(plan: Plan, useWorker: boolean): Promise<ChunkSource> 
 /** The vaccination planner of the residents, when the plan asks for their history. */
 const plannerOf = (plan: Plan) => (plan.vaccination ? new VaccinationPlanner({ today: plan.vaccination.today, seed: plan.vaccination.seed, communes: plan.vaccination.communes }) : null);
 
-/** CSV chunks of the plan's population; each household made is planned by `planner` when given. */
-function* csvChunks(plan: Plan, planner: VaccinationPlanner | null): Generator<Chunk> {
+/** The residents' communes and birth dates, kept when the plan asks for their history (its coverage facts). */
+const residentsOf = (plan: Plan): Residents | null => (plan.vaccination ? { firstId: plan.firstId, communeCodes: [], birthDates: [] } : null);
+
+/** CSV chunks of the plan's population; each household made is planned by `planner` and its people kept in `residents` when given. */
+function* csvChunks(plan: Plan, planner: VaccinationPlanner | null, residents: Residents | null): Generator<Chunk> {
   const generator = new PopulationGenerator({ provinceCode: plan.provinceCode, seed: plan.seed, asOf: plan.asOf });
   const province = plan.provinceCode;
   let id = plan.firstId;
@@ -240,6 +244,10 @@ function* csvChunks(plan: Plan, planner: VaccinationPlanner | null): Generator<C
         const naturalKey = naturalKeyOf(p.cccd, h.id, p.nameSearch, p.birthDate);
         chunk.personCsv += csvLine([province, id, naturalKey, p.cccd, p.fullName, p.nameSearch, p.birthDate, p.sex, p.phone, c.code, h.villageCode, path, h.id, h.address]);
         if (planner) members.push({ id, birthDate: p.birthDate, unitPath: path });
+        if (residents) {
+          residents.communeCodes.push(c.code);
+          residents.birthDates.push(p.birthDate);
+        }
         id++;
       }
       planner?.add({ id: h.id, communeCode: c.code, members });
@@ -320,7 +328,8 @@ function startWorker(plan: Plan) {
 if (!isMainThread && (workerData as { tag?: string } | null)?.tag === WORKER_TAG) {
   const plan = (workerData as { plan: Plan }).plan;
   let planner = plannerOf(plan);
-  const produce = csvChunks(plan, planner);
+  let residents = residentsOf(plan);
+  const produce = csvChunks(plan, planner, residents);
   let vaccination: VaccinationPlan | null = null;
   parentPort!.on('message', (m: ToWorker) => {
     if ('credit' in m) {
@@ -336,9 +345,10 @@ if (!isMainThread && (workerData as { tag?: string } | null)?.tag === WORKER_TAG
         parentPort!.postMessage({ chunk: next.value } satisfies FromWorker);
       }
     } else if (plan.vaccination && vaccination) {
-      const p = prepareVaccination(plan.vaccination, vaccination, m.ids);
+      const p = prepareVaccination(plan.vaccination, vaccination, m.ids, residents);
       vaccination = null;
-      parentPort!.postMessage({ vaccination: p } satisfies FromWorker, [p.dosesCsv.buffer, p.profilesCsv.buffer, p.visitsCsv.buffer] as ArrayBuffer[]);
+      residents = null;
+      parentPort!.postMessage({ vaccination: p } satisfies FromWorker, [p.dosesCsv.buffer, p.profilesCsv.buffer, p.visitsCsv.buffer, ...(p.coverageCsv ? [p.coverageCsv.buffer] : [])] as ArrayBuffer[]);
     }
   });
 }

@@ -6,9 +6,13 @@
 import type { Db, Queryable } from '../db/index.ts';
 import { csvLine } from '../../domain/demo/csv.ts';
 import type { VaccCommune, VaccHousehold } from '../../domain/demo/vaccination.ts';
-import { rebuildCoverage } from '../modules/vaccination/coverageFacts.ts';
+import { primaryDosesByProduct, rebuildCoverage } from '../modules/vaccination/coverageFacts.ts';
+import { rebuildLotFacts } from '../modules/vaccination/lotFacts.ts';
+import { todayInVietnam } from '../modules/imports/service.ts';
+import { addDays } from '../../domain/cases/dates.ts';
+import { COVERAGE_HORIZON_DAYS, COVERAGE_START } from '../../domain/vaccination/coverage.ts';
 import { deferIndexes, restoreDeferredIndexes } from '../modules/imports/store.ts';
-import { DOSE_COLUMNS, PROFILE_COLUMNS, VISIT_COLUMNS, type PreparedVaccination, type VaccinationIds } from './vaccinationCsv.ts';
+import { COVERAGE_COLUMNS, DOSE_COLUMNS, PROFILE_COLUMNS, VISIT_COLUMNS, type PreparedVaccination, type VaccinationIds } from './vaccinationCsv.ts';
 
 export interface VaccinationDemoOptions {
   provinceCode: string;
@@ -24,9 +28,11 @@ export interface VaccinationDemoCounts {
   homeRequests: number;
   campaigns: number;
   casesUpdated: number;
+  /** Coverage fact rows written as prepared from the plan (0: rebuilt from the doses). */
+  factsFromPlan: number;
 }
 
-export const noDemoVaccination: VaccinationDemoCounts = { lots: 0, allocations: 0, doses: 0, profiles: 0, visits: 0, homeRequests: 0, campaigns: 0, casesUpdated: 0 };
+export const noDemoVaccination: VaccinationDemoCounts = { lots: 0, allocations: 0, doses: 0, profiles: 0, visits: 0, homeRequests: 0, campaigns: 0, casesUpdated: 0, factsFromPlan: 0 };
 
 const STEPS = 5;
 
@@ -67,7 +73,8 @@ export async function vaccinationIds(q: Queryable, pc: string): Promise<Vaccinat
   const users = new Map((await q.query<{ username: string; id: number; unit_code: string }>(`SELECT username, id, unit_code FROM app_user WHERE province_code = $1`, [pc])).rows.map((u) => [u.username, u]));
   const team = users.get('tocovid');
   const lotBase = Number((await q.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('vaccine_lot', 'id')) AS id`)).rows[0].id);
-  return { lotBase, vaccinatorId: users.get('tiemchung')?.id ?? null, team: team ? { id: Number(team.id), unitCode: team.unit_code } : null };
+  const coverage = { from: COVERAGE_START, horizon: addDays(todayInVietnam(), COVERAGE_HORIZON_DAYS), products: await primaryDosesByProduct(q, pc) };
+  return { lotBase, vaccinatorId: users.get('tiemchung')?.id ?? null, team: team ? { id: Number(team.id), unitCode: team.unit_code } : null, coverage };
 }
 
 export async function createDemoVaccination(db: Db, o: VaccinationDemoOptions, prepared: PreparedVaccination): Promise<VaccinationDemoCounts> {
@@ -147,8 +154,18 @@ export async function createDemoVaccination(db: Db, o: VaccinationDemoOptions, p
   await restoreDeferredIndexes(db, 2);
   await db.exec('ANALYZE vaccine_dose; ANALYZE vaccination_profile; ANALYZE sweep_visit;');
   progress(4);
-  // Every commune's facts, built in chunks of communes (a refresh would take the communes without facts one by one).
-  if (plan.firstDay) await db.tx((q) => rebuildCoverage(q, pc));
+  // Every commune's coverage facts: as prepared from the planned history (the rows the rebuild would
+  // write, see vaccinationCsv.ts), else rebuilt from the doses; then the lots' facts from the doses.
+  let factsFromPlan = 0;
+  if (plan.firstDay && prepared.coverageCsv) {
+    const csv = prepared.coverageCsv;
+    factsFromPlan = prepared.counts.facts;
+    await db.tx(async (q) => {
+      await q.copyFromCsv('vaccination_coverage_daily', COVERAGE_COLUMNS, csv);
+      await rebuildLotFacts(q, pc);
+    });
+    await db.exec('ANALYZE vaccination_coverage_daily;');
+  } else if (plan.firstDay) await db.tx((q) => rebuildCoverage(q, pc));
   progress(STEPS);
   return {
     lots: plan.lots.length,
@@ -159,6 +176,7 @@ export async function createDemoVaccination(db: Db, o: VaccinationDemoOptions, p
     homeRequests: plan.homeRequests.length,
     campaigns: 1,
     casesUpdated: 0,
+    factsFromPlan,
   };
 }
 
