@@ -1,5 +1,7 @@
 // The demo's capacity register (criterion 3 of the epidemic levels, "4 tại chỗ"): what each commune,
-// district and the province had ready when the demo's outbreak began. Most communes meet criterion 3
+// district and the province had ready of its own when the demo's outbreak began (the register adds
+// the entries under a unit to its own: a district's care teams are its communes', the province's
+// beds its districts' plus its own hospitals'). Most communes meet criterion 3
 // of Decision 4800 (oxygen ready and at least one community care team), a few do not, so the levels
 // the demo proposes differ for a reason an officer can read in the explanation; Decision 218's care
 // teams per 10,000 people and vacant beds per 100,000 spread over its bands.
@@ -30,7 +32,6 @@ export const DEMO_DISTRICTS_WITHOUT_PLAN = 0.1;
 
 export function planCapacity(units: readonly CapacityUnit[], seed: number): PlannedCapacity[] {
   const out: PlannedCapacity[] = [];
-  const teamsUnder = new Map<string, number>();
   const communes = units.filter((u) => u.level === 'commune');
   for (const u of communes) {
     const rng = createRng(hashSeed(seed, 'capacity', u.code));
@@ -38,42 +39,35 @@ export function planCapacity(units: readonly CapacityUnit[], seed: number): Plan
     const careTeams = Math.max(1, Math.round(u.population / rng.int(5_000, 12_000)));
     const oxygenReady = !rng.chance(DEMO_COMMUNES_WITHOUT_OXYGEN);
     out.push({ unitCode: u.code, treatmentBeds: null, vacantBeds: null, icuBeds: null, oxygenReady, careTeams, mobileStations: rng.chance(0.15) ? 1 : 0, treatmentPlan: true });
-    if (u.parentCode) teamsUnder.set(u.parentCode, (teamsUnder.get(u.parentCode) ?? 0) + careTeams);
   }
-  let provinceBeds = 0;
-  let provinceVacant = 0;
-  let provinceIcu = 0;
   for (const u of units.filter((x) => x.level === 'district')) {
     const rng = createRng(hashSeed(seed, 'capacity', u.code));
     // The district's treatment area: 1–2.5 beds per 1,000 people, 40–85 % of them free.
     const beds = Math.max(10, Math.round((u.population * (1 + 1.5 * rng.next())) / 1000));
     const vacant = Math.round(beds * (0.4 + 0.45 * rng.next()));
     const icu = Math.max(1, Math.round(beds / rng.int(25, 60)));
-    provinceBeds += beds;
-    provinceVacant += vacant;
-    provinceIcu += icu;
     out.push({
       unitCode: u.code,
       treatmentBeds: beds,
       vacantBeds: vacant,
       icuBeds: icu,
       oxygenReady: true,
-      careTeams: teamsUnder.get(u.code) ?? 0,
+      careTeams: 0,
       mobileStations: rng.int(2, 6),
       treatmentPlan: !rng.chance(DEMO_DISTRICTS_WITHOUT_PLAN),
     });
   }
   for (const u of units.filter((x) => x.level === 'province')) {
-    // The province's own hospitals on top of the districts' areas.
+    // The province's own hospitals (the districts' areas are theirs).
     const rng = createRng(hashSeed(seed, 'capacity', u.code));
     const own = Math.max(20, Math.round(u.population / 1500));
     out.push({
       unitCode: u.code,
-      treatmentBeds: provinceBeds + own,
-      vacantBeds: provinceVacant + Math.round(own * 0.6),
-      icuBeds: provinceIcu + rng.int(20, 40),
+      treatmentBeds: own,
+      vacantBeds: Math.round(own * 0.6),
+      icuBeds: rng.int(20, 40),
       oxygenReady: true,
-      careTeams: [...teamsUnder.values()].reduce((s, n) => s + n, 0),
+      careTeams: 0,
       mobileStations: rng.int(5, 12),
       treatmentPlan: true,
     });
