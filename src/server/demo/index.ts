@@ -99,26 +99,33 @@ export async function createDemo(db: Db, opts: DemoOptions): Promise<DemoResult>
   let capacity = 0;
   let testing = noDemoTesting, checkpoints = noDemoCheckpoints, checkins = noDemoCheckins, vaccination = noDemoVaccination;
   try {
-    // The outbreak, the testing activity of its last two weeks (done by the demo users), the
-    // checkpoints and the check-ins; beside them the vaccination history, which reads and writes none
-    // of their tables: on PostgreSQL on a connection of its own at the same time, on PGlite (one
-    // connection) after.
-    const others = async () => {
+    // The outbreak, the testing activity of its last two weeks (done by the demo users) and the
+    // checkpoints; beside them the vaccination history, which reads and writes none of their tables,
+    // then the check-ins (they read the outbreak's cases and contacts): on PostgreSQL on a connection
+    // of their own at the same time, on PGlite (one connection) one after the other.
+    const start = async () => {
       if (opts.capacity !== false) capacity = await createDemoCapacity(db, { provinceCode: opts.provinceCode, seed, today });
       outbreak = await createDemoOutbreak(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
+    };
+    let outbreakDone: Promise<void> | null = null;
+    const others = async () => {
+      await (outbreakDone = start());
       testing = opts.testing === false ? noDemoTesting : await createDemoTesting(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale, onProgress: progress });
       progress('checkpoints', 0, 1);
       checkpoints = opts.checkpoints === false ? noDemoCheckpoints : await createDemoCheckpoints(db, { provinceCode: opts.provinceCode, seed, scale: opts.scale });
       progress('checkpoints', 1, 1);
+    };
+    const history = async () => {
+      vaccination = prepared ? await createDemoVaccination(db, { provinceCode: opts.provinceCode, onProgress: progress }, await prepared) : noDemoVaccination;
+      await outbreakDone; // set by others(), which starts first
       progress('checkins', 0, 1);
       checkins = opts.checkins === false ? noDemoCheckins : await createDemoCheckins(db, { provinceCode: opts.provinceCode, seed, today, scale: opts.scale });
       progress('checkins', 1, 1);
     };
-    const history = async () => {
-      vaccination = prepared ? await createDemoVaccination(db, { provinceCode: opts.provinceCode, onProgress: progress }, await prepared) : noDemoVaccination;
-    };
     if (db.kind === 'postgres') {
-      const failed = (await Promise.allSettled([others(), history()])).find((r) => r.status === 'rejected');
+      const running = others();
+      running.catch(() => {}); // settled below
+      const failed = (await Promise.allSettled([running, history()])).find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
     } else {
       await others();
