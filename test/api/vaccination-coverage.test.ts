@@ -171,6 +171,8 @@ for (const kind of DB_KINDS) {
       const g = xaRow.groups;
       expect(lv[commune].adults18AtLeastOnePct).toBe(Math.round((1000 * g['18+'].atLeastOne) / g['18+'].population) / 10);
       expect(lv[commune].over65FullyPct).toBe(g['65+'].population ? Math.round((1000 * g['65+'].fully) / g['65+'].population) / 10 : null);
+      // The whole population (children too) for Decision 218's criterion 2a.
+      expect(lv[commune].populationFullyPct).toBe(Math.round((1000 * g.all.fully) / g.all.population) / 10);
       // Excel table and trend.
       const x = await huyen.get(`/api/vaccination/coverage.xlsx?date=${today}`);
       expect(x.statusCode).toBe(200);

@@ -68,16 +68,12 @@ export async function rebuildFacts(q: Queryable, provinceCode: string, from: str
     [provinceCode],
   );
   const codes = units.rows.map((u) => u.code);
-  const popOf = new Map(units.rows.map((u) => [u.code, Number(u.population)]));
   for (let day = from; day <= to; day = addDays(day, 1)) {
     const cov = await coverageForLevels(q, provinceCode, codes, day);
     const rows = Object.values(cov).filter((c) => (c.adults18AtLeastOnePct ?? 0) > 0);
     if (!rows.length) continue;
-    // The whole population fully vaccinated ≈ people 18+ fully vaccinated / population (children are not in the coverage service's groups).
-    const all = rows.map((c) => {
-      const pop = popOf.get(c.unitCode) ?? 0;
-      return c.adults18FullyPct == null || !(pop > 0) ? null : Math.min(100, Math.round(((c.adults18FullyPct * c.population18) / pop) * 10) / 10);
-    });
+    // The whole population fully vaccinated: every age, from the facts' group of everyone.
+    const all = rows.map((c) => c.populationFullyPct);
     await q.query(
       `UPDATE level_fact f SET cov_first18 = x.first18, cov_full18 = x.full18, cov_full50 = x.full50, cov_full65 = x.full65, cov_full_all = x.fullall, coverage_source = 'registry'
          FROM unnest($3::text[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[]) AS x(code, first18, full18, full50, full65, fullall)

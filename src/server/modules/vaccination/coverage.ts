@@ -119,6 +119,8 @@ export interface LevelCoverage {
   over65FullyPct: number | null;
   over65AtLeastOnePct: number | null;
   adults18BoosterPct: number | null;
+  /** The whole population (every age) with a complete primary series. */
+  populationFullyPct: number | null;
   population18: number;
   population50: number;
   population65: number;
@@ -154,6 +156,7 @@ export async function coverageForLevels(q: Queryable, provinceCode: string, unit
       over65FullyPct: percent(g['65+'].fully, g['65+'].population),
       over65AtLeastOnePct: percent(g['65+'].atLeastOne, g['65+'].population),
       adults18BoosterPct: percent(g['18+'].booster, g['18+'].population),
+      populationFullyPct: percent(g.all.fully, g.all.population),
       population18: g['18+'].population,
       population50: g['50+'].population,
       population65: g['65+'].population,
