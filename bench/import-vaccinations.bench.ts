@@ -6,6 +6,9 @@
 //   BENCH_DATABASE_URL='postgresql://root@localhost/postgres?host=/var/run/postgresql' npx tsx bench/import-vaccinations.bench.ts
 //   BENCH_PEOPLE=200000 BENCH_ROWS=300000 npx tsx bench/import-vaccinations.bench.ts      (PGlite, smaller)
 // BENCH_REIMPORT=1 also times importing the same file again (every row unchanged).
+// On PostgreSQL the registry is written once into `chongdich_bench_import_38_<people>` (units,
+// policies, people, lots; BENCH_IMPORT_REBUILD=1 writes it again) and each run imports into a
+// copy of it (CREATE DATABASE … TEMPLATE), dropped after the run (BENCH_KEEP=1 keeps it).
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import os, { tmpdir } from 'node:os';
@@ -33,25 +36,65 @@ function rng(seed: number) {
   };
 }
 
+async function admin(url: string, sql: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+const dbUrl = (url: string, name: string) => {
+  const u = new URL(url);
+  u.pathname = '/' + name;
+  return u.toString();
+};
+
+/** Units, policies, the registry and the lots, written into a fresh database. */
+async function prepare(db: Db) {
+  await migrate(db);
+  await importAdminUnits(db, JSON.parse(readFileSync(join(SHARED, 'admin-units/dvhcvn-2025-03-01.json'), 'utf8')), PROVINCE);
+  await db.tx((q) => seedDefaultPolicies(q, PROVINCE));
+  const t = performance.now();
+  const communes = await writeRegistry(db);
+  await writeLots(db);
+  console.log(`registry: ${PEOPLE.toLocaleString('en')} people in ${communes} communes written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+/** A prepared database: fresh PGlite, or on PostgreSQL a copy of the registry database (written first when missing). */
 async function freshDb(): Promise<{ db: Db; kind: 'pglite' | 'postgres'; drop: () => Promise<void> }> {
   const url = process.env.BENCH_DATABASE_URL;
   if (!url) {
     const dir = mkdtempSync(join(tmpdir(), 'chongdich-bench-pglite-'));
     const db = await openDb({ dataDir: dir });
+    await prepare(db);
     return { db, kind: 'pglite', drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
+  const registry = `chongdich_bench_import_${PROVINCE}_${PEOPLE}`;
+  const exists = (await admin(url, `SELECT 1 FROM pg_database WHERE datname = '${registry}'`)).rowCount;
+  if (!exists || process.env.BENCH_IMPORT_REBUILD) {
+    await admin(url, `DROP DATABASE IF EXISTS ${registry} WITH (FORCE)`);
+    await admin(url, `CREATE DATABASE ${registry}`);
+    const reg = await openDb({ databaseUrl: dbUrl(url, registry) });
+    try {
+      await prepare(reg);
+    } catch (e) {
+      await reg.close();
+      await admin(url, `DROP DATABASE IF EXISTS ${registry} WITH (FORCE)`);
+      throw e;
+    }
+    await reg.close();
+  } else console.log(`registry: ${PEOPLE.toLocaleString('en')} people reused from ${registry}`);
   const name = `chongdich_bench_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(sql);
-    await c.end();
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const u = new URL(url);
-  u.pathname = '/' + name;
-  const db = await openDb({ databaseUrl: u.toString() });
-  return { db, kind: 'postgres', drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  const t = performance.now();
+  await admin(url, `CREATE DATABASE ${name} TEMPLATE ${registry} STRATEGY FILE_COPY`);
+  const db = await openDb({ databaseUrl: dbUrl(url, name) });
+  await migrate(db); // migrations added since the registry was written
+  await db.exec('ANALYZE');
+  console.log(`database ${name} copied from ${registry} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  return { db, kind: 'postgres', drop: () => admin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => {}) };
 }
 
 /** People i = 1..PEOPLE in the province's communes, CCCD 038 + i, born 1935–2019. */
@@ -179,14 +222,7 @@ async function main() {
       void db.close().catch(() => {}).then(drop).finally(() => process.exit(130));
     });
   try {
-    await migrate(db);
-    await importAdminUnits(db, JSON.parse(readFileSync(join(SHARED, 'admin-units/dvhcvn-2025-03-01.json'), 'utf8')), PROVINCE);
-    await db.tx((q) => seedDefaultPolicies(q, PROVINCE));
-    let t = performance.now();
-    const communes = await writeRegistry(db);
-    await writeLots(db);
-    console.log(`registry: ${PEOPLE.toLocaleString('en')} people in ${communes} communes written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    t = performance.now();
+    const t = performance.now();
     const rows = await writeExport(csv);
     console.log(`export: ${rows.toLocaleString('en')} dose records generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
@@ -236,7 +272,8 @@ async function main() {
     }
   } finally {
     await db.close();
-    await drop();
+    if (process.env.BENCH_KEEP && kind === 'postgres') console.log('BENCH_KEEP: the database is kept (drop it after)');
+    else await drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
