@@ -284,6 +284,33 @@ interface ExistingDose {
 
 const n = (x: number) => x.toLocaleString('vi-VN');
 
+/**
+ * CSV lines for COPY written as they come into one buffer (UTF-8), rather than joined into a
+ * string: millions of lines held as strings (each a tree of its fields until the COPY flattens it)
+ * outlive the young generation and made the garbage collector the reading's largest cost.
+ */
+class CsvBuffer {
+  private buf = Buffer.allocUnsafe(1 << 22);
+  private readonly ends: number[] = [];
+  get length() {
+    return this.ends.length;
+  }
+  push(line: string) {
+    const at = this.ends.length ? this.ends[this.ends.length - 1] : 0;
+    if (at + line.length * 3 > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, at + line.length * 3));
+      this.buf.copy(bigger, 0, 0, at);
+      this.buf = bigger;
+    }
+    this.ends.push(at + this.buf.write(line, at, 'utf8'));
+  }
+  /** Line i, or all of them. */
+  bytes(i?: number): Buffer {
+    if (i === undefined) return this.buf.subarray(0, this.ends.length ? this.ends[this.ends.length - 1] : 0);
+    return this.buf.subarray(i ? this.ends[i - 1] : 0, this.ends[i]);
+  }
+}
+
 /** Staging tables left by an import the process did not finish (a restart) are dropped. */
 export async function dropStaleStaging(q: Queryable) {
   const r = await q.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'vaccine\\_dose\\_import\\_%'`);
@@ -338,15 +365,13 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
     counts.totalRows = estimate();
     await progress(db, 'Đang đọc tệp…');
     const cache = new DoseRowCache();
-    let buf = '';
-    let buffered = 0;
+    let buf = new CsvBuffer();
     // One COPY in flight while the next chunk is read (the database and this process work side by side).
     let copying: Promise<void> = Promise.resolve();
     const flush = async () => {
-      if (!buffered) return;
-      const text = buf;
-      buf = '';
-      buffered = 0;
+      if (!buf.length) return;
+      const text = buf.bytes();
+      buf = new CsvBuffer();
       await copying;
       copying = db.copyFromCsv(stage, STAGE_COLUMNS, text);
       copying.catch(() => {}); // awaited at the next flush or after the last chunk
@@ -380,8 +405,8 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
           counts.processedRows++;
           continue;
         }
-        buf += csvLine([rowNumber, d.cccd, d.personKey, d.nameSearch ? null : d.fullName, d.nameSearch, d.birthDate, d.communeCode, d.productCode, lotId, kind, d.givenOn, d.siteName, d.vaccinator, d.externalId, d.overrideReason, 'number' in d.dose ? d.dose.number : null]);
-        if (++buffered >= readChunk) await flush();
+        buf.push(csvLine([rowNumber, d.cccd, d.personKey, d.nameSearch ? null : d.fullName, d.nameSearch, d.birthDate, d.communeCode, d.productCode, lotId, kind, d.givenOn, d.siteName, d.vaccinator, d.externalId, d.overrideReason, 'number' in d.dose ? d.dose.number : null]));
+        if (buf.length >= readChunk) await flush();
       }
       const now = Date.now();
       if (now - lastReport > 500) {
@@ -532,7 +557,8 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
         );
         for (const p of pr.rows) profiles.set(p.person_id, p);
 
-        const inserts: { line: string; rowNumber: number }[] = [];
+        const inserts = new CsvBuffer();
+        const insertRows: number[] = [];
         let inserted = 0;
         const updates: { id: number; r: WorkRow; flagged: boolean }[] = [];
         let unchanged = 0;
@@ -604,7 +630,8 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
               touch({ ...r, given_on: target.given_on }); // the day the dose moved from counts too
             } else {
               const site = siteOf(r.site_name, r.unit_path);
-              inserts.push({ rowNumber: r.row_number, line: csvLine([pc, personId, r.unit_path, r.person_commune, r.product_code, r.lot_id, r.dose_kind, r.given_on, r.site_name, r.vaccinator, check.flagged ? r.override_reason : null, check.flagged ? 't' : 'f', 'import', r.external_id, jobId, importer.userId, site?.code ?? null, site?.path ?? null]) });
+              insertRows.push(r.row_number);
+              inserts.push(csvLine([pc, personId, r.unit_path, r.person_commune, r.product_code, r.lot_id, r.dose_kind, r.given_on, r.site_name, r.vaccinator, check.flagged ? r.override_reason : null, check.flagged ? 't' : 'f', 'import', r.external_id, jobId, importer.userId, site?.code ?? null, site?.path ?? null]));
               doses.push(written);
             }
             touch(r);
@@ -615,19 +642,19 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
           // slice's new doses go in one by one, the clashing ones reported.
           await q.exec('SAVEPOINT dose_copy');
           try {
-            await q.copyFromCsv('vaccine_dose', DOSE_COLUMNS, inserts.map((x) => x.line).join(''));
+            await q.copyFromCsv('vaccine_dose', DOSE_COLUMNS, inserts.bytes());
             await q.exec('RELEASE SAVEPOINT dose_copy');
             inserted = inserts.length;
           } catch {
             await q.exec('ROLLBACK TO SAVEPOINT dose_copy');
             const one = `${stage}_one`;
             await q.exec(`CREATE TEMP TABLE IF NOT EXISTS ${one} (LIKE vaccine_dose INCLUDING DEFAULTS) ON COMMIT DROP`);
-            for (const x of inserts) {
+            for (let k = 0; k < inserts.length; k++) {
               await q.exec(`TRUNCATE ${one}`);
-              await q.copyFromCsv(one, DOSE_COLUMNS, x.line);
+              await q.copyFromCsv(one, DOSE_COLUMNS, inserts.bytes(k));
               const ok = await q.query<{ id: number }>(`INSERT INTO vaccine_dose (${DOSE_COLUMNS.join(', ')}) SELECT ${DOSE_COLUMNS.join(', ')} FROM ${one} ON CONFLICT DO NOTHING RETURNING id`);
               if (ok.rows.length) inserted++;
-              else refused.push({ rowNumber: x.rowNumber, issues: [{ column: 'dose', code: 'duplicate_kind' }], values: null });
+              else refused.push({ rowNumber: insertRows[k], issues: [{ column: 'dose', code: 'duplicate_kind' }], values: null });
             }
           }
         }
