@@ -8,6 +8,11 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { DB_KINDS } from '../helpers/db.ts';
 import { createTestContext, type Client, type TestContext } from '../helpers/app.ts';
 import { MAX_UPLOAD_BYTES } from '../../src/server/app.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Db } from '../../src/server/db/index.ts';
+import { checkDoseFile, createDoseJob, runDoseImport } from '../../src/server/modules/vaccination/doseImport.ts';
 
 const HEADER = 'Mã mũi tiêm,Số CCCD,Mã người trong sổ dân,Họ và tên,Ngày sinh,Mã xã,Tên vắc xin,Số lô,Mũi tiêm,Ngày tiêm,Cơ sở tiêm chủng,Người tiêm,Lý do tiêm sớm';
 
@@ -343,6 +348,57 @@ for (const kind of DB_KINDS) {
       const job = await importFile(admin, 'mau.csv', csv.body);
       expect(job).toMatchObject({ status: 'done', totalRows: 3, insertedRows: 0, errorRows: 3 });
       expect([...(await errorRows(admin, job.id)).values()].map((e) => e.codes)).toEqual(['person.unknown', 'person.unknown', 'person.unknown']);
+    });
+
+    it('writes a slice row by row when a dose entered by hand meanwhile stops its COPY, reporting only the clash', async () => {
+      const fresh = (
+        await ctx.db.query<P>(
+          `SELECT id, cccd, natural_key, full_name, birth_date, commune_code, unit_path FROM person p
+            WHERE province_code = '20' AND cccd IS NOT NULL AND birth_date BETWEEN '1950-01-01' AND '1995-12-31'
+              AND NOT EXISTS (SELECT 1 FROM vaccine_dose d WHERE d.province_code = p.province_code AND d.person_id = p.id)
+            ORDER BY id DESC LIMIT 2`,
+        )
+      ).rows;
+      const [x, y] = fresh;
+      const lot = (await ctx.db.query<{ id: number }>(`SELECT id FROM vaccine_lot WHERE province_code = '20' AND lot_number = 'NJ0123'`)).rows[0].id;
+      const dir = mkdtempSync(join(tmpdir(), 'chongdich-dose-clash-'));
+      try {
+        const path = join(dir, 'clash.csv');
+        writeFileSync(path, [HEADER, row('CL-1', x, 'AstraZeneca', 'NJ0123', '1', '02/08/2021'), row('CL-2', y, 'AstraZeneca', 'NJ0123', '1', '03/08/2021'), row('CL-3', y, 'AstraZeneca', 'NJ0456', '2', '03/10/2021')].join('\r\n'));
+        // Just before the slice's COPY, x's first dose is entered by hand (another day).
+        let entered = false;
+        const db: Db = {
+          ...ctx.db,
+          kind: ctx.db.kind,
+          tx: (fn) =>
+            ctx.db.tx((q) =>
+              fn({
+                ...q,
+                exec: async (sql: string) => {
+                  if (sql === 'SAVEPOINT dose_copy' && !entered) {
+                    entered = true;
+                    await q.query(
+                      `INSERT INTO vaccine_dose (province_code, person_id, unit_path, commune_code, product_code, lot_id, dose_kind, given_on, source) VALUES ('20', $1, $2, $3, 'astrazeneca', $4, 'primary_1', '2021-08-01', 'entry')`,
+                      [x.id, x.unit_path, x.commune_code, lot],
+                    );
+                  }
+                  return q.exec(sql);
+                },
+              }),
+            ),
+        };
+        const importer = { provinceCode: '20', jurisdictionPath: (await ctx.db.query<{ path: string }>(`SELECT path FROM admin_unit WHERE province_code = '20' AND level = 'province'`)).rows[0].path, userId: null, via: 'cli' as const };
+        const checked = await checkDoseFile(path, 'clash.csv');
+        const r = await runDoseImport(db, importer, await createDoseJob(ctx.db, importer, 'clash.csv', null), checked, { bulkMinRows: 1_000_000 });
+        expect(entered).toBe(true);
+        expect(r.status, r.message).toBe('done');
+        expect([r.insertedRows, r.errorRows]).toEqual([2, 1]);
+        expect(r.errorsCsv).toMatch(/\r\n2,Mũi tiêm,duplicate_kind,/);
+        expect((await dosesOf(x)).map((d) => [d.given_on, d.source, d.external_id])).toEqual([['2021-08-01', 'entry', null]]);
+        expect((await dosesOf(y)).map((d) => [d.dose_kind, d.external_id])).toEqual([['primary_1', 'CL-2'], ['primary_2', 'CL-3']]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('needs the vaccination.import permission', async () => {

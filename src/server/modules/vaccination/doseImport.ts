@@ -648,7 +648,8 @@ export async function runDoseImport(db: Db, importer: DoseImporter, jobId: numbe
           } catch {
             await q.exec('ROLLBACK TO SAVEPOINT dose_copy');
             const one = `${stage}_one`;
-            await q.exec(`CREATE TEMP TABLE IF NOT EXISTS ${one} (LIKE vaccine_dose INCLUDING DEFAULTS) ON COMMIT DROP`);
+            // The dose columns alone (LIKE vaccine_dose would keep the id's NOT NULL without its identity).
+            await q.exec(`CREATE TEMP TABLE IF NOT EXISTS ${one} ON COMMIT DROP AS SELECT ${DOSE_COLUMNS.join(', ')} FROM vaccine_dose WITH NO DATA`);
             for (let k = 0; k < inserts.length; k++) {
               await q.exec(`TRUNCATE ${one}`);
               await q.copyFromCsv(one, DOSE_COLUMNS, inserts.bytes(k));
